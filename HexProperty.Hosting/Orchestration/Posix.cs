@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+
+namespace HexProperty.Hosting.Orchestration;
+
+/// <summary>The few POSIX calls .NET does not expose: sending a chosen signal, and who we run as.</summary>
+internal static partial class Posix
+{
+    public const int SigInt = 2;
+    public const int SigKill = 9;
+    public const int SigTerm = 15;
+
+    private const int NoSuchProcess = 3;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SysKill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint SysGetEuid();
+
+    public static bool IsRoot => SysGetEuid() == 0;
+
+    /// <summary>Sends a signal; a process that is already gone is not an error.</summary>
+    public static void Signal(int pid, int signal)
+    {
+        if (SysKill(pid, signal) != 0 && Marshal.GetLastPInvokeError() != NoSuchProcess)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    /// <summary>Kills a whole process group (children of a server that outlived it, such as Erlang's helpers).</summary>
+    public static void KillGroup(int processGroupId) => Signal(-processGroupId, SigKill);
+
+    public static bool IsAlive(int pid) => SysKill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != NoSuchProcess;
+
+    /// <summary>
+    /// The process's start time in clock ticks since boot (field 22 of /proc/pid/stat); with the PID it names one
+    /// process for good, so a PID the kernel has since given to another program is never mistaken for ours.
+    /// </summary>
+    public static long? StartTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name (field 2) is in parentheses and may contain spaces; fields after it are plain.
+            var afterName = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(afterName[19], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}
