@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace HexProperty.ClientIntegrations;
+
+public static class RedisExtensions
+{
+    /// <summary>
+    /// Registers one shared <see cref="IConnectionMultiplexer"/> for <c>ConnectionStrings:name</c> (StackExchange.Redis
+    /// syntax) and a PING health check. The service starts even while Redis is down: the multiplexer keeps
+    /// reconnecting in the background instead of failing startup.
+    /// </summary>
+    public static IHostApplicationBuilder AddRedisClient(this IHostApplicationBuilder builder, string connectionName)
+    {
+        var connectionString = ConnectionStrings.Require(builder.Configuration, connectionName);
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var options = ConfigurationOptions.Parse(connectionString);
+            options.AbortOnConnectFail = false;
+            options.ClientName ??= builder.Environment.ApplicationName;
+            return ConnectionMultiplexer.Connect(options);
+        });
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            connectionName,
+            services => new RedisHealthCheck(services.GetRequiredService<IConnectionMultiplexer>()),
+            HealthStatus.Unhealthy,
+            ["ready", "redis"]));
+        return builder;
+    }
+
+    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var latency = await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken);
+                return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, e.Message, e);
+            }
+        }
+    }
+}
