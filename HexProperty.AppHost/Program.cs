@@ -1,0 +1,34 @@
+using HexProperty.Hosting;
+using HexProperty.Hosting.Postgres;
+using HexProperty.Hosting.Projects;
+using HexProperty.Hosting.RabbitMQ;
+using HexProperty.Hosting.Redis;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var postgres = builder.AddPostgres("postgres");
+var hexdb = postgres.AddDatabase("hexdb");
+var cache = builder.AddRedis("cache");
+var messaging = builder.AddRabbitMQ("messaging");
+
+var api = builder.AddProject<Projects.HexProperty_Api>("api")
+    .WithReference(hexdb).WaitFor(hexdb)
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(messaging).WaitFor(messaging)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.HexProperty_Worker>("worker")
+    .WithReference(hexdb).WaitFor(hexdb)
+    .WithReference(messaging).WaitFor(messaging)
+    .WithReference(api).WaitFor(api) // the Api applies the database migrations
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.HexProperty_Web>("web")
+    .WithExternalHttpEndpoints()
+    .WithReference(api).WaitFor(api)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();
+
+/// <summary>The AppHost's entry point, public so tests can start this application model.</summary>
+public partial class Program;
