@@ -58,8 +58,10 @@ public sealed class HttpResiliencePipelines : IDisposable
             && (!options.Retry.DisableForUnsafeHttpMethods || !context.Properties.TryGetValue(RequestKey, out var request) || HttpTransientFailures.IsIdempotent(request.Method)));
 
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = $"http:{displayName}", TimeProvider = _time }
-            .AddTimeout(new TimeoutStrategyOptions { Name = "TotalRequestTimeout", Timeout = options.TotalRequestTimeout })
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            .AddTimeout(new TimeoutStrategyOptions { Name = "TotalRequestTimeout", Timeout = options.TotalRequestTimeout });
+        if (options.Retry.MaxRetryAttempts > 0)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 Name = "Retry",
                 MaxRetryAttempts = options.Retry.MaxRetryAttempts,
@@ -78,7 +80,10 @@ public sealed class HttpResiliencePipelines : IDisposable
                     args.Outcome.Result?.Dispose(); // the failed response is replaced by the next attempt's
                     return ValueTask.CompletedTask;
                 },
-            })
+            });
+        }
+
+        pipeline
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 Name = "CircuitBreaker",
@@ -99,8 +104,7 @@ public sealed class HttpResiliencePipelines : IDisposable
                     return ValueTask.CompletedTask;
                 },
             })
-            .AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout })
-            .Build();
+            .AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
 
         var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
@@ -108,7 +112,7 @@ public sealed class HttpResiliencePipelines : IDisposable
             QueueLimit = 0,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
-        return new ClientResilience(displayName, pipeline, limiter, options.ConcurrencyLimit, breaker);
+        return new ClientResilience(displayName, pipeline.Build(), limiter, options.ConcurrencyLimit, breaker);
     }
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>

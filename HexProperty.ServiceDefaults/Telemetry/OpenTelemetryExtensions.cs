@@ -17,7 +17,8 @@ namespace HexProperty.ServiceDefaults.Telemetry;
 public static class OpenTelemetryExtensions
 {
     /// <summary>In .NET 10 the ASP.NET Core request activity carries the HTTP semantic-convention tags only when this
-    /// switch is off (it is off by default from .NET 11); the instrumentation package that used to add them is missing.</summary>
+    /// switch is off (it is off by default from .NET 11); the instrumentation package that used to add them is missing.
+    /// ASP.NET Core reads it once per process, so Directory.Build.props also sets it in every runtimeconfig.json.</summary>
     public const string AspNetCoreActivityDataSwitch = "Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData";
 
     /// <summary>Every ActivitySource of HexProperty's own code starts with this prefix.</summary>
@@ -71,6 +72,7 @@ public static class OpenTelemetryExtensions
         }
 
         builder.Services.AddHostedService<TelemetryHostedService>();
+        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, HttpServerSpanEnricher>();
         return builder;
     }
 
