@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using HexProperty.Hosting.Orchestration;
+
+namespace HexProperty.AppHost.Tests;
+
+/// <summary>
+/// The AppHost started as its own process from its build output, as a developer starts it, for what only a real
+/// process shows: signals, a second instance, exit codes, console output. Started through the orchestrator's own
+/// child-process launcher, so it dies with the test host; a test that fails kills it by PID on dispose.
+/// </summary>
+internal sealed class AppHostProcess : IAsyncDisposable
+{
+    private readonly List<string> _lines;
+    private readonly ChildProcess _process;
+
+    private AppHostProcess(ChildProcess process, string dataPath, List<string> lines)
+    {
+        _process = process;
+        DataPath = dataPath;
+        _lines = lines;
+    }
+
+    public string DataPath { get; }
+
+    public int Pid => _process.Pid;
+
+    public Task<int> Exited => _process.Exited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return string.Join('\n', _lines);
+            }
+        }
+    }
+
+    /// <summary>The repository the AppHost was built from; test data folders live in its ignored .hexdata/.</summary>
+    public static string RepositoryDirectory { get; } = Directory.GetParent(AppHostMetadata("ProjectDirectory"))!.FullName;
+
+    /// <summary>The AppHost's own build output, which a developer's <c>dotnet run</c> also starts.</summary>
+    public static string AssemblyPath { get; } = AppHostMetadata("AssemblyPath");
+
+    private static string AppHostMetadata(string name) =>
+        typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == $"HexProperty.AppHost.{name}").Value!;
+
+    public static string NewDataPath() => Path.Combine(RepositoryDirectory, ".hexdata", "tests", $"process-{Guid.NewGuid():N}"[..20]);
+
+    public static async Task<AppHostProcess> StartAsync(string dataPath, params string[] arguments)
+    {
+        var lines = new List<string>();
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "/usr/bin/dotnet";
+        var spec = new ProcessSpec("apphost", dotnet, [AssemblyPath, "--data-path", dataPath, .. arguments])
+        {
+            WorkingDirectory = RepositoryDirectory,
+        };
+        var process = await ChildProcess.StartAsync(spec, line => { lock (lines) { lines.Add(line); } });
+        return new AppHostProcess(process, dataPath, lines);
+    }
+
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (Exited.IsCompleted)
+            {
+                throw new Xunit.Sdk.XunitException($"The AppHost exited ({await Exited}) before printing '{text}':\n{Output}");
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new Xunit.Sdk.XunitException($"The AppHost did not print '{text}' within {timeout.TotalSeconds} s:\n{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public Task WaitUntilHealthyAsync() => WaitForOutputAsync("resources are healthy", TimeSpan.FromMinutes(3));
+
+    public void Signal(int signal) => Posix.Signal(Pid, signal);
+
+    /// <summary>The run marker of the AppHost's children, read from one of them.</summary>
+    public string RunId()
+    {
+        var entries = JsonSerializer.Deserialize<List<ProcessRegistry.Entry>>(File.ReadAllText(Path.Combine(DataPath, "processes.json")))!;
+        return entries.Select(e => RunProcesses.Environment(e.Pid).GetValueOrDefault(RunProcesses.MarkerVariable)).First(id => id is not null)!;
+    }
+
+    /// <summary>The environment the AppHost gave one of its projects, read from the running process.</summary>
+    public IReadOnlyDictionary<string, string> EnvironmentOf(string instanceName)
+    {
+        var entries = JsonSerializer.Deserialize<List<ProcessRegistry.Entry>>(File.ReadAllText(Path.Combine(DataPath, "processes.json")))!;
+        return RunProcesses.Environment(entries.Single(e => e.Name == $"{instanceName}/{instanceName}").Pid);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Exited.IsCompleted)
+        {
+            _process.Kill();
+            await Exited;
+        }
+    }
+}
