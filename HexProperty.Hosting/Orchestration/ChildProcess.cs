@@ -63,10 +63,13 @@ internal sealed class ChildProcess
         var child = new ChildProcess(spec, process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onOutput(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { onOutput(e.Data); } };
-        process.Exited += (_, _) => child.OnExited();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         process.StandardInput.Close();
+
+        // Only now may the exit handler run: it disposes the Process, which must not happen while the pumps are
+        // being set up. An exit that came earlier raised the event with no handler attached, so check for it.
+        process.Exited += (_, _) => child.OnExited();
         if (process.HasExited)
         {
             child.OnExited();

@@ -32,6 +32,8 @@ internal sealed class DataFolder : IDisposable
     /// <summary>Takes the folder for this AppHost, or explains who holds it.</summary>
     public static DataFolder Acquire(string root, bool clean)
     {
+        // Servers run with their own working directories: every path handed to them must be absolute.
+        root = Path.GetFullPath(root);
         Directory.CreateDirectory(root);
         FileStream lockFile;
         try

@@ -16,11 +16,12 @@ internal sealed class InstanceRunner
     private static readonly TimeSpan StartupInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan StartedProbeTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SlowStartWarning = TimeSpan.FromSeconds(30);
+    private const int PrepareAttempts = 4;
 
     private readonly Resource _resource;
     private readonly int _replica;
     private readonly IResourceDriver _driver;
-    private readonly Lazy<Task> _prepare;
+    private readonly PrepareOnce _prepare;
     private readonly RunContext _context;
     private readonly ResourceNotificationService _notifications;
     private readonly ResourceLog _log;
@@ -34,7 +35,7 @@ internal sealed class InstanceRunner
     private Task _run = Task.CompletedTask;
 
     public InstanceRunner(
-        Resource resource, int replica, IResourceDriver driver, Lazy<Task> prepare, RunContext context,
+        Resource resource, int replica, IResourceDriver driver, PrepareOnce prepare, RunContext context,
         ResourceNotificationService notifications, ResourceLog log, ResourceSnapshot initial, ILogger logger)
     {
         _resource = resource;
@@ -59,18 +60,13 @@ internal sealed class InstanceRunner
         {
             await WaitForDependenciesAsync(stopping);
             Publish(s => s with { State = KnownResourceStates.Starting, Description = null });
-            await _prepare.Value.WaitAsync(stopping);
+            if (!await PrepareAsync(stopping))
+            {
+                return;
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            return;
-        }
-        catch (Exception e)
-        {
-            var message = e is DistributedApplicationException ? e.Message : e.ToString();
-            _logger.LogError("{Instance} failed to start: {Reason}", InstanceName, message);
-            _log.WriteAppHostLine($"failed to start: {message}");
-            Publish(s => s with { State = KnownResourceStates.FailedToStart, Description = e.Message });
             return;
         }
 
@@ -117,6 +113,38 @@ internal sealed class InstanceRunner
             }
 
             Publish(s => s with { State = KnownResourceStates.Starting, Description = null });
+        }
+    }
+
+    /// <summary>Prepares the resource, retrying with backoff; after the last attempt the instance has failed to start.</summary>
+    private async Task<bool> PrepareAsync(CancellationToken stopping)
+    {
+        var backoff = new RestartBackoff();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _prepare.RunAsync(stopping);
+                return true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                var reason = e is DistributedApplicationException ? e.Message : e.ToString();
+                if (attempt == PrepareAttempts)
+                {
+                    _logger.LogError("{Instance} failed to start after {Attempts} attempts: {Reason}", InstanceName, attempt, reason);
+                    _log.WriteAppHostLine($"failed to start: {reason}");
+                    Publish(s => s with { State = KnownResourceStates.FailedToStart, Description = e.Message });
+                    return false;
+                }
+
+                var delay = backoff.Next(TimeSpan.Zero);
+                _logger.LogWarning("{Instance} could not be prepared ({Reason}); trying again in {Seconds:0} s", InstanceName, e.Message, delay.TotalSeconds);
+                _log.WriteAppHostLine($"could not be prepared, trying again in {delay.TotalSeconds:0} s: {reason}");
+                Publish(s => s with { State = KnownResourceStates.Restarting, Description = e.Message });
+                await Task.Delay(delay, stopping);
+                Publish(s => s with { State = KnownResourceStates.Starting, Description = null });
+            }
         }
     }
 

@@ -60,7 +60,7 @@ internal sealed class Orchestrator(
             {
                 var replicas = ((IRunnableResource)resource).Replicas;
                 var driver = drivers[resource];
-                var prepare = new Lazy<Task>(() => driver.PrepareAsync(CancellationToken.None));
+                var prepare = new PrepareOnce(driver.PrepareAsync);
                 var names = Enumerable.Range(0, replicas).Select(i => InstanceNames.For(resource, replicas, i)).ToList();
                 notifications.Register(resource.Name, resource.DisplayType, names);
                 _runners[resource] = [.. Enumerable.Range(0, replicas).Select(replica =>

@@ -85,18 +85,14 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     public void Signal(int signal) => Posix.Signal(Pid, signal);
 
-    /// <summary>The run marker of the AppHost's children, read from one of them.</summary>
-    public string RunId()
-    {
-        var entries = JsonSerializer.Deserialize<List<ProcessRegistry.Entry>>(File.ReadAllText(Path.Combine(DataPath, "processes.json")))!;
-        return entries.Select(e => RunProcesses.Environment(e.Pid).GetValueOrDefault(RunProcesses.MarkerVariable)).First(id => id is not null)!;
-    }
+    /// <summary>Every process the AppHost runs now, its servers' own children included.</summary>
+    public IReadOnlyList<ProcessTree.Member> Children() => ProcessTree.Descendants(Pid);
 
     /// <summary>The environment the AppHost gave one of its projects, read from the running process.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentOf(string instanceName)
     {
         var entries = JsonSerializer.Deserialize<List<ProcessRegistry.Entry>>(File.ReadAllText(Path.Combine(DataPath, "processes.json")))!;
-        return RunProcesses.Environment(entries.Single(e => e.Name == $"{instanceName}/{instanceName}").Pid);
+        return ProcessTree.Environment(entries.Single(e => e.Name == $"{instanceName}/{instanceName}").Pid);
     }
 
     public async ValueTask DisposeAsync()

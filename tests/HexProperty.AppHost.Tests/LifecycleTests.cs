@@ -1,6 +1,5 @@
 using HexProperty.Hosting.Orchestration;
 using HexProperty.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace HexProperty.AppHost.Tests;
@@ -11,27 +10,28 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Stopping_leaves_no_process_behind_even_when_the_test_fails()
     {
-        string? runId = null;
-        var seen = 0;
+        IReadOnlyList<ProcessTree.Member> running = [];
         try
         {
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
             await using var app = await builder.BuildAsync();
             await app.StartAsync();
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("web").WaitAsync(TimeSpan.FromMinutes(3));
-            runId = app.Services.GetRequiredService<Orchestrator>().Context!.RunId;
-            seen = RunProcesses.Find(runId).Count;
+            foreach (var name in app.ResourceNotifications.ResourceNames)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(name).WaitAsync(TimeSpan.FromMinutes(3));
+            }
+
+            // In a test the AppHost is this process: everything it started is below it.
+            running = ProcessTree.Descendants(Environment.ProcessId);
             throw new InvalidOperationException("a failing assertion in the middle of a test");
         }
         catch (InvalidOperationException e) when (e.Message.StartsWith("a failing assertion", StringComparison.Ordinal))
         {
         }
 
-        Assert.NotNull(runId);
-        // postgres with its background processes, redis, epmd, the broker, api, worker, web
-        Assert.True(seen >= 10, $"expected the whole application running, saw {seen} processes");
-        var left = await RunProcesses.WaitUntilNoneAsync(runId, TimeSpan.FromSeconds(5));
-        Assert.True(left.Count == 0, "still running: " + string.Join("; ", left.Select(p => $"{p.Pid} {p.Command}")));
+        AssertWholeApplication(running);
+        var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(5));
+        Assert.True(left.Count == 0, "still running: " + string.Join("; ", left));
     }
 
     [Fact]
@@ -42,7 +42,8 @@ public sealed class LifecycleTests
         {
             await using var first = await AppHostProcess.StartAsync(dataPath);
             await first.WaitUntilHealthyAsync();
-            var runId = first.RunId();
+            var running = first.Children();
+            AssertWholeApplication(running);
 
             await using var second = await AppHostProcess.StartAsync(dataPath);
             var exitCode = await second.Exited.WaitAsync(TimeSpan.FromMinutes(1));
@@ -54,9 +55,9 @@ public sealed class LifecycleTests
 
             first.Signal(Posix.SigKill);
             await first.Exited.WaitAsync(TimeSpan.FromSeconds(10));
-            var left = await RunProcesses.WaitUntilNoneAsync(runId, TimeSpan.FromSeconds(10));
+            var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(10));
 
-            Assert.True(left.Count == 0, "still running after SIGKILL: " + string.Join("; ", left.Select(p => $"{p.Pid} {p.Command}")));
+            Assert.True(left.Count == 0, "still running after SIGKILL: " + string.Join("; ", left));
         }
         finally
         {
@@ -70,11 +71,12 @@ public sealed class LifecycleTests
         var dataPath = AppHostProcess.NewDataPath();
         try
         {
-            string runId;
+            IReadOnlyList<ProcessTree.Member> running;
             await using (var cold = await AppHostProcess.StartAsync(dataPath))
             {
                 await cold.WaitUntilHealthyAsync();
-                runId = cold.RunId();
+                running = cold.Children();
+                AssertWholeApplication(running);
                 await using var connection = new NpgsqlConnection(cold.EnvironmentOf("api")["ConnectionStrings__hexdb"]);
                 await connection.OpenAsync();
                 await new NpgsqlCommand("create table persisted (note text); insert into persisted values ('kept across runs')", connection).ExecuteNonQueryAsync();
@@ -91,7 +93,7 @@ public sealed class LifecycleTests
                     "stop order: " + string.Join(" | ", exited));
             }
 
-            Assert.Empty(await RunProcesses.WaitUntilNoneAsync(runId, TimeSpan.FromSeconds(5)));
+            Assert.Empty(await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(5)));
 
             await using var warm = await AppHostProcess.StartAsync(dataPath, "--show-logs");
             await warm.WaitUntilHealthyAsync();
@@ -156,6 +158,13 @@ public sealed class LifecycleTests
         {
             DeleteData(dataPath);
         }
+    }
+
+    /// <summary>The snapshot must hold every server and service, or "nothing left" would prove little.</summary>
+    private static void AssertWholeApplication(IReadOnlyList<ProcessTree.Member> running)
+    {
+        string[] expected = ["postgres -D", "redis-server", "epmd", "beam.smp", "HexProperty.Api.dll", "HexProperty.Worker.dll", "HexProperty.Web.dll"];
+        Assert.All(expected, program => Assert.Contains(running, p => p.Command.Contains(program, StringComparison.Ordinal)));
     }
 
     private static bool Before(List<string> lines, string first, string then) =>

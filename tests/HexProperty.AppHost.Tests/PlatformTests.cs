@@ -47,9 +47,9 @@ public sealed partial class PlatformTests(PlatformFixture platform)
     public async Task Projects_run_with_Aspire_environment_contract()
     {
         await App.ResourceNotifications.WaitForResourceHealthyAsync("web");
-        var api0 = RunProcesses.Environment(App.ResourceNotifications.GetInstances("api")[0].ProcessId!.Value);
-        var api1 = RunProcesses.Environment(App.ResourceNotifications.GetInstances("api")[1].ProcessId!.Value);
-        var web = RunProcesses.Environment(App.ResourceNotifications.GetInstances("web")[0].ProcessId!.Value);
+        var api0 = ProcessTree.Environment(App.ResourceNotifications.GetInstances("api")[0].ProcessId!.Value);
+        var api1 = ProcessTree.Environment(App.ResourceNotifications.GetInstances("api")[1].ProcessId!.Value);
+        var web = ProcessTree.Environment(App.ResourceNotifications.GetInstances("web")[0].ProcessId!.Value);
 
         Assert.Equal(await App.GetConnectionStringAsync("hexdb"), api0["ConnectionStrings__hexdb"]);
         Assert.Equal(await App.GetConnectionStringAsync("cache"), api0["ConnectionStrings__cache"]);

@@ -22,6 +22,20 @@ public sealed class ChildProcessTests
     }
 
     [Fact]
+    public async Task A_command_that_exits_at_once_is_reported_every_time()
+    {
+        // Regression: a process that ended before its output pumps started made start-up throw now and then
+        // (seen under load); several at once make that window likely.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await ChildProcess.RunToCompletionAsync(new ProcessSpec("true", "/bin/true", []), _ => { }, TimeSpan.FromSeconds(10), CancellationToken.None);
+            }
+        })));
+    }
+
+    [Fact]
     public async Task A_child_runs_in_its_own_session_so_a_terminal_Ctrl_C_reaches_only_the_AppHost()
     {
         var child = await ChildProcess.StartAsync(Shell("sleep 30"), _ => { });

@@ -29,6 +29,19 @@ public sealed class DataFolderTests
     }
 
     [Fact]
+    public void A_relative_folder_is_made_absolute_because_servers_run_in_their_own_directories()
+    {
+        using var temporary = new TemporaryFolder();
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, temporary.Path);
+
+        using var folder = DataFolder.Acquire(relative, clean: false);
+
+        Assert.True(Path.IsPathRooted(folder.Root));
+        Assert.True(Path.IsPathRooted(folder.ResourceDirectory("messaging")));
+        Assert.Equal(temporary.Path, folder.Root);
+    }
+
+    [Fact]
     public void Data_persists_by_default_and_a_clean_start_empties_the_folder()
     {
         using var temporary = new TemporaryFolder();

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Prepares a Debian machine to run and test HexProperty: the server packages the AppHost starts (PostgreSQL,
+# Redis, RabbitMQ) and the tools the tests use. Installs only what is missing, so it is cheap to run every time.
+# Never starts a system service: the AppHost runs each server as its own process, with data in .hexdata/.
+set -euo pipefail
+
+say() { printf 'setup: %s\n' "$*"; }
+
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+
+missing=()
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+[ -x /usr/bin/setpriv ] || missing+=(util-linux)
+python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  # Debian starts a package's service on install; the AppHost runs the servers itself, so keep them from starting.
+  policy=/usr/sbin/policy-rc.d
+  created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod +x "$policy"
+    created_policy=1
+  fi
+  trap '[ "$created_policy" = 1 ] && "${sudo[@]}" rm -f "$policy"' EXIT
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  say "installed ${missing[*]}"
+else
+  say "PostgreSQL, Redis and RabbitMQ are installed"
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  say "the .NET 10 SDK is missing; installing it into ~/.dotnet"
+  curl -fsSL https://dot.net/v1/dotnet-install.sh -o /tmp/dotnet-install.sh \
+    || { say "cannot download dotnet-install.sh: install the .NET 10 SDK (https://dot.net) and run this again"; exit 1; }
+  bash /tmp/dotnet-install.sh --channel 10.0 --install-dir "$HOME/.dotnet" >/dev/null
+  say "add it to your PATH: export PATH=\"\$HOME/.dotnet:\$PATH\""
+  exit 1
+fi
+
+say "ready ($(dotnet --version) SDK)"
