@@ -19,24 +19,13 @@ internal sealed class PostgresDatabaseDriver(PostgresDatabaseResource database) 
             _created = true;
         }
 
-        var connectionString = new NpgsqlConnectionStringBuilder(database.GetConnectionString()) { Pooling = false, Timeout = 3 }.ConnectionString;
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("select 1", connection);
-        await command.ExecuteScalarAsync(cancellationToken);
+        await PostgresProbe.SelectOneAsync(database.GetConnectionString(), null, cancellationToken);
         return HealthCheckResult.Healthy();
     }
 
     private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(database.Parent.GetConnectionString())
-        {
-            Database = "postgres",
-            Pooling = false,
-            Timeout = 3,
-        }.ConnectionString;
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await PostgresProbe.OpenServerAsync(database.Parent, cancellationToken);
         await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", connection);
         exists.Parameters.AddWithValue(database.DatabaseName);
         if (await exists.ExecuteScalarAsync(cancellationToken) is null)

@@ -3,7 +3,6 @@ using HexProperty.Hosting.ApplicationModel;
 using HexProperty.Hosting.Orchestration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace HexProperty.Hosting.Postgres;
 
@@ -132,16 +131,7 @@ internal sealed class PostgresServerDriver(PostgresServerResource resource, RunC
 
     public async Task<HealthCheckResult> CheckHealthAsync(int replica, CancellationToken cancellationToken)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(resource.GetConnectionString())
-        {
-            Database = "postgres",
-            Pooling = false,
-            Timeout = 3,
-        }.ConnectionString;
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("select 1", connection);
-        await command.ExecuteScalarAsync(cancellationToken);
+        await PostgresProbe.SelectOneAsync(resource.GetConnectionString(), "postgres", cancellationToken);
         return HealthCheckResult.Healthy();
     }
 

@@ -48,8 +48,6 @@ internal sealed class AppHostProcess : IAsyncDisposable
     private static string AppHostMetadata(string name) =>
         typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == $"HexProperty.AppHost.{name}").Value!;
 
-    public static string NewDataPath() => Path.Combine(RepositoryDirectory, ".hexdata", "tests", $"process-{Guid.NewGuid():N}"[..20]);
-
     public static async Task<AppHostProcess> StartAsync(string dataPath, params string[] arguments)
     {
         var lines = new List<string>();
@@ -101,6 +99,20 @@ internal sealed class AppHostProcess : IAsyncDisposable
         {
             _process.Kill();
             await Exited;
+        }
+    }
+}
+
+/// <summary>A data folder of its own for one test's AppHost processes, deleted afterwards (unless HEXPROPERTY_KEEP_TEST_DATA=1).</summary>
+internal sealed class AppHostDataFolder : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(AppHostProcess.RepositoryDirectory, ".hexdata", "tests", $"process-{Guid.NewGuid():N}"[..20]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path) && Environment.GetEnvironmentVariable("HEXPROPERTY_KEEP_TEST_DATA") != "1")
+        {
+            Directory.Delete(Path, recursive: true);
         }
     }
 }
