@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a Debian machine to run and test HexProperty: the server packages the AppHost starts (PostgreSQL,
-# Redis, RabbitMQ) and the tools the tests use. Installs only what is missing, so it is cheap to run every time.
+# Redis, RabbitMQ), the tools the orchestrator uses (setpriv, setfacl) and what the tests use (python3-jsonschema). Installs only what is missing, so it is cheap to run every time.
 # Never starts a system service: the AppHost runs each server as its own process, with data in .hexdata/.
 set -euo pipefail
 
@@ -13,6 +13,8 @@ compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgres
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 [ -x /usr/bin/setpriv ] || missing+=(util-linux)
+# When the repository sits below a folder only root may enter (/root), the postgres user is given search access by ACL.
+[ -x /usr/bin/setfacl ] || missing+=(acl)
 python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -60,7 +60,7 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public async Task SIGTERM_stops_everything_in_reverse_dependency_order_and_data_persists_into_the_next_run()
+    public async Task SIGTERM_and_Ctrl_C_stop_everything_in_reverse_dependency_order_and_data_persists_into_the_next_run()
     {
         using var data = new AppHostDataFolder();
         var dataPath = data.Path;
@@ -98,8 +98,12 @@ public sealed class LifecycleTests
 
         Assert.Matches(@"(?m)^Resource\s+Type\s+State\s+Health\s+PID\s+Endpoint", warm.Output.Replace("  Resource", "Resource", StringComparison.Ordinal));
         Assert.Matches(@"(?m)^postgres\s+\| .*ready to accept connections", warm.Output);
-        warm.Signal(Posix.SigTerm);
+        // Ctrl+C in a terminal sends SIGINT to the AppHost only: its children run in their own sessions.
+        var warmRunning = warm.Children();
+        warm.Signal(Posix.SigInt);
         Assert.Equal(0, await warm.Exited.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Stopped all resources", warm.Output, StringComparison.Ordinal);
+        Assert.Empty(await ProcessTree.WaitUntilGoneAsync(warmRunning, TimeSpan.FromSeconds(5)));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace HexProperty.AppHost.Tests;
 
 /// <summary>
 /// One running HexProperty for the platform tests: the AppHost's own model, with two Api replicas and every
-/// service exporting traces to a test OTLP collector.
+/// service exporting its telemetry to a test OTLP collector.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
@@ -14,12 +14,12 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
-    public OtlpTraceCollector Traces { get; private set; } = null!;
+    public OtlpCollector Telemetry { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Traces = await OtlpTraceCollector.StartAsync();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>([$"--AppHost:OtlpEndpoint={Traces.Endpoint}"]);
+        Telemetry = await OtlpCollector.StartAsync();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>([$"--AppHost:OtlpEndpoint={Telemetry.Endpoint}"]);
         builder.GetResource<ProjectResource>("api").WithReplicas(ApiReplicas);
         App = await builder.BuildAsync();
         await App.StartAsync();
@@ -33,7 +33,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await App.DisposeAsync();
-        await Traces.DisposeAsync();
+        await Telemetry.DisposeAsync();
     }
 }
 

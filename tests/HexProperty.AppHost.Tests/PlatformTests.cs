@@ -60,7 +60,7 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         Assert.Equal(App.GetEndpoint("api", replica: 1).ToString().TrimEnd('/'), api1["ASPNETCORE_URLS"]);
         Assert.Equal(api0["ASPNETCORE_URLS"], web["services__api__http__0"]);
         Assert.Equal(api1["ASPNETCORE_URLS"], web["services__api__http__1"]);
-        Assert.Equal(platform.Traces.Endpoint, web["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal(platform.Telemetry.Endpoint, web["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         Assert.False(web.ContainsKey("ConnectionStrings__hexdb"), "the web references only the api");
     }
 
@@ -139,6 +139,33 @@ public sealed partial class PlatformTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Each_service_exports_its_metrics_and_logs_over_OTLP()
+    {
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
+        using var client = App.CreateHttpClient("api", replica: 1);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/platform/status")).StatusCode);
+        var instance = System.Text.Encoding.UTF8.GetBytes(App.ResourceNotifications.GetInstances("api")[1].ServiceInstanceId!);
+
+        // Protobuf carries strings as UTF-8 bytes: the replica's instance id marks its exports, and the instruments
+        // and messages appear by name.
+        await PayloadAsync("metrics", instance, "http.server.request.duration");
+        await PayloadAsync("metrics", instance, "dotnet.gc.collections");
+        await PayloadAsync("metrics", instance, "db.client.operation.duration");
+        await PayloadAsync("logs", instance, "Now listening on");
+    }
+
+    private async Task PayloadAsync(string signal, byte[] instance, string content)
+    {
+        var text = System.Text.Encoding.UTF8.GetBytes(content);
+        var clock = Stopwatch.StartNew();
+        while (!platform.Telemetry.Payloads.Any(p => p.Signal == signal && p.Body.AsSpan().IndexOf(instance) >= 0 && p.Body.AsSpan().IndexOf(text) >= 0))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"no {signal} export from the api replica mentions '{content}'");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
     public async Task The_web_reaches_every_api_replica_through_service_discovery()
     {
         await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
@@ -192,7 +219,7 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(20))
         {
-            if (platform.Traces.Spans.FirstOrDefault(match) is { } span)
+            if (platform.Telemetry.Spans.FirstOrDefault(match) is { } span)
             {
                 return span;
             }
@@ -201,7 +228,7 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         }
 
         throw new Xunit.Sdk.XunitException(
-            "No matching span; received: " + string.Join(", ", platform.Traces.Spans.Select(s => $"{s.Service}:{s.Span.Kind}:{s.Span.Name}:{s.TraceId[..8]}")));
+            "No matching span; received: " + string.Join(", ", platform.Telemetry.Spans.Select(s => $"{s.Service}:{s.Span.Kind}:{s.Span.Name}:{s.TraceId[..8]}")));
     }
 
     [GeneratedRegex("data-api-trace=\"([0-9a-f]{32})\"")]

@@ -12,25 +12,32 @@ using OpenTelemetry.Proto.Trace.V1;
 
 namespace HexProperty.AppHost.Tests;
 
-/// <summary>A minimal OTLP/HTTP trace receiver the services export to during a test.</summary>
-public sealed class OtlpTraceCollector : IAsyncDisposable
+/// <summary>
+/// A minimal OTLP/HTTP receiver the services export to during a test: traces are decoded into spans; metrics and
+/// logs are kept as the raw protobuf bodies they arrive as.
+/// </summary>
+public sealed class OtlpCollector : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
+    private readonly ConcurrentQueue<(string Signal, byte[] Body)> _payloads = new();
 
-    private OtlpTraceCollector(WebApplication app) => _app = app;
+    private OtlpCollector(WebApplication app) => _app = app;
 
     public string Endpoint => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
     public IReadOnlyCollection<ReceivedSpan> Spans => _spans;
 
-    public static async Task<OtlpTraceCollector> StartAsync()
+    /// <summary>Every export body received, by signal ("metrics", "logs").</summary>
+    public IReadOnlyCollection<(string Signal, byte[] Body)> Payloads => _payloads;
+
+    public static async Task<OtlpCollector> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
-        var collector = new OtlpTraceCollector(app);
+        var collector = new OtlpCollector(app);
         app.MapPost("/v1/traces", async (HttpRequest request) =>
         {
             var body = new MemoryStream();
@@ -48,6 +55,22 @@ public sealed class OtlpTraceCollector : IAsyncDisposable
 
             return Results.Bytes(new ExportTraceServiceResponse().ToByteArray(), "application/x-protobuf");
         });
+        foreach (var signal in new[] { "metrics", "logs" })
+        {
+            app.MapPost($"/v1/{signal}", async (HttpRequest request) =>
+            {
+                if (request.ContentType != "application/x-protobuf")
+                {
+                    return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+                }
+
+                var body = new MemoryStream();
+                await request.Body.CopyToAsync(body);
+                collector._payloads.Enqueue((signal, body.ToArray()));
+                return Results.Bytes([], "application/x-protobuf"); // an empty Export*ServiceResponse
+            });
+        }
+
         await app.StartAsync();
         return collector;
     }
