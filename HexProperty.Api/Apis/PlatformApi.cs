@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using HexProperty.Api.Data;
+using HexProperty.Data.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;

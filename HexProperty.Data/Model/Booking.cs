@@ -77,6 +77,7 @@ public sealed class Booking
     {
         Require(IsLapsed(now), "the hold has not lapsed");
         Status = BookingStatus.Expired;
+        HoldExpiresAt = null;
         ExpiredAt = now;
     }
 

@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using HexProperty.Api.Contracts;
+using HexProperty.Api.Identity;
+using HexProperty.Api.Infrastructure;
+using HexProperty.Data.Model;
+using HexProperty.Data.Persistence;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace HexProperty.Api.Apis;
+
+/// <summary>
+/// Staff sign in with email and password and receive a bearer token (the framework's BearerToken handler, valid one
+/// hour) and a refresh token (14 days). Five wrong passwords in a row lock the account for 15 minutes.
+/// </summary>
+public static class AuthApi
+{
+    public const int MaxFailedSignIns = 5;
+    public static readonly TimeSpan Lockout = TimeSpan.FromMinutes(15);
+
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/auth").WithTags("Staff");
+        auth.MapPost("/sign-in", SignInAsync).Validate<SignInRequest>()
+            .WithName("SignIn").WithSummary("Exchanges email and password for a bearer token.");
+        auth.MapPost("/refresh", RefreshAsync)
+            .WithName("RefreshToken").WithSummary("Exchanges a refresh token for a new bearer token, if the account is still active.");
+        app.MapGet("/api/staff/me", Me).RequireAuthorization(StaffPolicies.Staff)
+            .WithName("Me").WithTags("Staff").WithSummary("The signed-in staff member.");
+        return app;
+    }
+
+    public static async Task<Results<SignInHttpResult, ProblemHttpResult>> SignInAsync(
+        SignInRequest request, HexDbContext db, IPasswordHasher<StaffUser> passwords, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var email = request.Email.Trim().ToLowerInvariant();
+        var user = await db.StaffUsers.FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
+        var now = time.GetUtcNow();
+        if (user is { LockedUntil: { } lockedUntil } && lockedUntil > now)
+        {
+            return TypedResults.Problem(
+                detail: $"Too many wrong passwords; try again after {lockedUntil:HH:mm} UTC.", statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Account locked", type: Problems.TypeBase + "account-locked");
+        }
+
+        var verified = user is { Active: true } && passwords.VerifyHashedPassword(user, user.PasswordHash, request.Password) != PasswordVerificationResult.Failed;
+        if (!verified)
+        {
+            if (user is not null)
+            {
+                user.FailedSignIns++;
+                if (user.FailedSignIns >= MaxFailedSignIns)
+                {
+                    user.FailedSignIns = 0;
+                    user.LockedUntil = now + Lockout;
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            // One answer whether the email exists or not.
+            return TypedResults.Problem(detail: "The email or password is wrong.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", type: Problems.TypeBase + "sign-in-failed");
+        }
+
+        user!.FailedSignIns = 0;
+        user.LockedUntil = null;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.SignIn(CurrentStaff.Principal(user, BearerTokenDefaults.AuthenticationScheme), authenticationScheme: BearerTokenDefaults.AuthenticationScheme);
+    }
+
+    public static async Task<Results<SignInHttpResult, ValidationProblem, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request, HexDbContext db, IOptionsMonitor<BearerTokenOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.RefreshToken) || request.RefreshToken.Length > 4096)
+        {
+            return Problems.Invalid("refreshToken", "is required");
+        }
+
+        var ticket = options.Get(BearerTokenDefaults.AuthenticationScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
+        var id = ticket?.Principal.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (ticket?.Properties.ExpiresUtc is not { } expires || expires < time.GetUtcNow() || !Guid.TryParse(id, out var userId))
+        {
+            return TypedResults.Problem(detail: "The refresh token is not valid or has expired; sign in again.", statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed", type: Problems.TypeBase + "refresh-failed");
+        }
+
+        var user = await db.StaffUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId && u.Active, cancellationToken);
+        return user is null
+            ? TypedResults.Problem(detail: "The account is no longer active.", statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed", type: Problems.TypeBase + "refresh-failed")
+            : TypedResults.SignIn(CurrentStaff.Principal(user, BearerTokenDefaults.AuthenticationScheme), authenticationScheme: BearerTokenDefaults.AuthenticationScheme);
+    }
+
+    public static async Task<Results<Ok<StaffUserView>, ProblemHttpResult>> Me(ClaimsPrincipal principal, HexDbContext db, CancellationToken cancellationToken)
+    {
+        var staff = CurrentStaff.From(principal);
+        var user = await db.StaffUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Id == staff.UserId && u.AgencyId == staff.AgencyId, cancellationToken);
+        return user is null ? Problems.NotFound("staff member") : TypedResults.Ok(StaffUserView.From(user));
+    }
+}

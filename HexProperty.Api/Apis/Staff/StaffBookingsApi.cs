@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Security.Claims;
+using HexProperty.Api.Bookings;
+using HexProperty.Api.Contracts;
+using HexProperty.Api.Identity;
+using HexProperty.Api.Infrastructure;
+using HexProperty.Api.Infrastructure.Idempotency;
+using HexProperty.Data.Model;
+using HexProperty.Data.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace HexProperty.Api.Apis.Staff;
+
+/// <summary>
+/// The agency's bookings: filtered lists, a booking's details, a booking taken by phone, a payment taken at the desk,
+/// cancellation, check-in and check-out. Creating a booking or a payment requires an Idempotency-Key.
+/// </summary>
+public static class StaffBookingsApi
+{
+    public static IEndpointRouteBuilder MapStaffBookingsApi(this IEndpointRouteBuilder app)
+    {
+        var bookings = app.MapGroup("/api/staff/bookings").WithTags("Staff bookings").RequireAuthorization(StaffPolicies.Staff);
+        bookings.MapGet("/", ListAsync).WithName("ListBookings");
+        bookings.MapGet("/{id:guid}", GetAsync).WithName("GetBooking");
+        bookings.MapPost("/", HoldAsync).Validate<HoldRequest>().RequireIdempotencyKey().WithName("HoldStayForGuest");
+        bookings.MapPost("/{id:guid}/payments", RecordPaymentAsync).Validate<RecordedPaymentRequest>().RequireIdempotencyKey().WithName("RecordPayment");
+        bookings.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelAgencyBooking");
+        bookings.MapPost("/{id:guid}/check-in", CheckInAsync).WithName("CheckIn");
+        bookings.MapPost("/{id:guid}/check-out", CheckOutAsync).WithName("CheckOut");
+        return app;
+    }
+
+    public static async Task<Results<Ok<Page<StaffBookingRow>>, ValidationProblem>> ListAsync(
+        [AsParameters] StaffBookingQuery query, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
+    {
+        if (query.Limit is < 1 or > 100)
+        {
+            return Problems.Invalid("limit", "must be between 1 and 100");
+        }
+
+        if (query.From > query.To)
+        {
+            return Problems.Invalid("to", "must not be before from");
+        }
+
+        var cursor = KeysetCursor.Decode(query.After);
+        if (query.After is not null && (cursor is null || !DateOnly.TryParseExact(cursor.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)))
+        {
+            return Problems.Invalid("after", "is not a cursor this list returned");
+        }
+
+        var agency = CurrentStaff.From(user).AgencyId;
+        var bookings = db.Bookings.AsNoTracking().Where(b => b.AgencyId == agency);
+        if (query.Status is { } status)
+        {
+            bookings = bookings.Where(b => b.Status == status);
+        }
+
+        if (query.PropertyId is { } property)
+        {
+            bookings = bookings.Where(b => b.PropertyId == property);
+        }
+
+        if (query.UnitId is { } unit)
+        {
+            bookings = bookings.Where(b => b.UnitId == unit);
+        }
+
+        // Stays that overlap [from, to]: they end after from and begin no later than to.
+        if (query.From is { } from)
+        {
+            bookings = bookings.Where(b => b.CheckOut > from);
+        }
+
+        if (query.To is { } to)
+        {
+            bookings = bookings.Where(b => b.CheckIn <= to);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.GuestEmail))
+        {
+            var email = query.GuestEmail.Trim().ToLowerInvariant();
+            bookings = bookings.Where(b => b.Guest!.Email == email);
+        }
+
+        if (cursor is not null)
+        {
+            var key = DateOnly.ParseExact(cursor.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            bookings = bookings.Where(b => b.CheckIn < key || (b.CheckIn == key && b.Id.CompareTo(cursor.Id) < 0));
+        }
+
+        var take = query.Limit ?? 50;
+        var rows = await bookings.OrderByDescending(b => b.CheckIn).ThenByDescending(b => b.Id).Take(take + 1)
+            .Select(b => new StaffBookingRow(b.Id, b.Reference, b.Status, b.PropertyId, b.UnitId, b.CheckIn, b.CheckOut, b.Guests, b.Total, b.Currency,
+                b.Guest!.FullName, b.Guest.Email, b.Source, b.CreatedAt))
+            .ToListAsync(cancellationToken);
+        var next = rows.Count > take ? new KeysetCursor(rows[take - 1].CheckIn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), rows[take - 1].Id).Encode() : null;
+        return TypedResults.Ok(new Page<StaffBookingRow>([.. rows.Take(take)], next));
+    }
+
+    public static async Task<Results<Ok<BookingView>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
+    {
+        var agency = CurrentStaff.From(user).AgencyId;
+        var view = await BookingViews.FindAsync(db, db.Bookings.Where(b => b.Id == id && b.AgencyId == agency), cancellationToken);
+        return view is null ? Problems.NotFound("booking with this id in your agency") : TypedResults.Ok(view);
+    }
+
+    public static async Task<Results<Created<BookingView>, ValidationProblem, ProblemHttpResult>> HoldAsync(
+        HoldRequest request, ClaimsPrincipal user, BookingService bookings, CancellationToken cancellationToken) =>
+        (await bookings.HoldAsync(request, BookingSource.Staff, CurrentStaff.From(user).AgencyId, cancellationToken))
+            .ToResult(view => TypedResults.Created($"/api/bookings/{view.Reference}", view));
+
+    public static async Task<Results<Created<BookingView>, ValidationProblem, ProblemHttpResult>> RecordPaymentAsync(
+        Guid id, RecordedPaymentRequest request, [FromHeader(Name = IdempotencyMiddleware.HeaderName)] string idempotencyKey,
+        ClaimsPrincipal user, BookingService bookings, CancellationToken cancellationToken) =>
+        (await bookings.RecordPaymentAsync(CurrentStaff.From(user).AgencyId, id, request, idempotencyKey, cancellationToken))
+            .ToResult(view => TypedResults.Created($"/api/staff/bookings/{id}", view));
+
+    public static async Task<Results<Ok<BookingView>, ValidationProblem, ProblemHttpResult>> CancelAsync(
+        Guid id, ClaimsPrincipal user, HexDbContext db, BookingService bookings, CancellationToken cancellationToken)
+    {
+        var agency = CurrentStaff.From(user).AgencyId;
+        return (await bookings.CancelAsync(db.Bookings.Where(b => b.Id == id && b.AgencyId == agency), "cancelled by the agency", cancellationToken))
+            .ToResult(TypedResults.Ok);
+    }
+
+    public static Task<Results<Ok<BookingView>, ProblemHttpResult>> CheckInAsync(
+        Guid id, ClaimsPrincipal user, HexDbContext db, PropertyClock clock, CancellationToken cancellationToken) =>
+        TransitionAsync(id, user, db, clock, (booking, today) =>
+            today < booking.CheckIn ? $"check-in is on {booking.CheckIn:yyyy-MM-dd}, not before" : null,
+            (booking, now) => booking.MarkCheckedIn(now), cancellationToken);
+
+    public static Task<Results<Ok<BookingView>, ProblemHttpResult>> CheckOutAsync(
+        Guid id, ClaimsPrincipal user, HexDbContext db, PropertyClock clock, CancellationToken cancellationToken) =>
+        TransitionAsync(id, user, db, clock, (_, _) => null, (booking, now) => booking.Complete(now), cancellationToken);
+
+    private static async Task<Results<Ok<BookingView>, ProblemHttpResult>> TransitionAsync(
+        Guid id, ClaimsPrincipal user, HexDbContext db, PropertyClock clock, Func<Booking, DateOnly, string?> tooEarly,
+        Action<Booking, DateTimeOffset> transition, CancellationToken cancellationToken)
+    {
+        var agency = CurrentStaff.From(user).AgencyId;
+        var booking = await db.Bookings.Include(b => b.Property).FirstOrDefaultAsync(b => b.Id == id && b.AgencyId == agency, cancellationToken);
+        if (booking is null)
+        {
+            return Problems.NotFound("booking with this id in your agency");
+        }
+
+        if (tooEarly(booking, clock.Today(booking.Property!.TimeZone)) is { } reason)
+        {
+            return Problems.Conflict("too-early", "Not yet", reason);
+        }
+
+        try
+        {
+            transition(booking, clock.Now);
+        }
+        catch (BookingTransitionException e)
+        {
+            return Problems.Conflict("invalid-transition", "The booking cannot do that", e.Message);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok((await BookingViews.FindAsync(db, db.Bookings.Where(b => b.Id == id), cancellationToken))!);
+    }
+}

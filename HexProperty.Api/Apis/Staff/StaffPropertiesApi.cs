@@ -1,0 +1,122 @@
+using System.Security.Claims;
+using HexProperty.Api.Contracts;
+using HexProperty.Api.Identity;
+using HexProperty.Api.Infrastructure;
+using HexProperty.Data.Model;
+using HexProperty.Data.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace HexProperty.Api.Apis.Staff;
+
+/// <summary>An agency's properties: every staff member reads them; managers and owners create, edit and deactivate them.</summary>
+public static class StaffPropertiesApi
+{
+    public static IEndpointRouteBuilder MapStaffPropertiesApi(this IEndpointRouteBuilder app)
+    {
+        var properties = app.MapGroup("/api/staff/properties").WithTags("Staff catalogue").RequireAuthorization(StaffPolicies.Staff);
+        properties.MapGet("/", ListAsync).WithName("ListProperties");
+        properties.MapGet("/{id:guid}", GetAsync).WithName("GetAgencyProperty");
+        properties.MapPost("/", CreateAsync).Validate<PropertyRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("CreateProperty");
+        properties.MapPut("/{id:guid}", UpdateAsync).Validate<PropertyRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("UpdateProperty");
+        properties.MapDelete("/{id:guid}", DeactivateAsync).RequireAuthorization(StaffPolicies.Catalogue)
+            .WithName("DeactivateProperty").WithSummary("Takes the property off search and booking; existing bookings stand.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<Page<PropertyView>>, ValidationProblem>> ListAsync(
+        ClaimsPrincipal user, HexDbContext db, int? limit, string? after, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 100)
+        {
+            return Problems.Invalid("limit", "must be between 1 and 100");
+        }
+
+        var cursor = KeysetCursor.Decode(after);
+        if (after is not null && cursor is null)
+        {
+            return Problems.Invalid("after", "is not a cursor this list returned");
+        }
+
+        var agency = CurrentStaff.From(user).AgencyId;
+        var query = db.Properties.AsNoTracking().Where(p => p.AgencyId == agency);
+        if (cursor is not null)
+        {
+            query = query.Where(p => string.Compare(p.Name, cursor.Key) > 0 || (p.Name == cursor.Key && p.Id.CompareTo(cursor.Id) > 0));
+        }
+
+        var take = limit ?? 50;
+        var rows = await query.OrderBy(p => p.Name).ThenBy(p => p.Id).Take(take + 1).ToListAsync(cancellationToken);
+        var next = rows.Count > take ? new KeysetCursor(rows[take - 1].Name, rows[take - 1].Id).Encode() : null;
+        return TypedResults.Ok(new Page<PropertyView>([.. rows.Take(take).Select(PropertyView.From)], next));
+    }
+
+    public static async Task<Results<Ok<PropertyView>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
+    {
+        var agency = CurrentStaff.From(user).AgencyId;
+        var property = await db.Properties.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.AgencyId == agency, cancellationToken);
+        return property is null ? Problems.NotFound("property with this id in your agency") : TypedResults.Ok(PropertyView.From(property));
+    }
+
+    public static async Task<Created<PropertyView>> CreateAsync(PropertyRequest request, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var property = new Property
+        {
+            Id = Guid.CreateVersion7(),
+            AgencyId = CurrentStaff.From(user).AgencyId,
+            Name = "",
+            AddressLine = "",
+            City = "",
+            Country = "",
+            Currency = "",
+            CreatedAt = now,
+        };
+        Apply(property, request, now);
+        db.Properties.Add(property);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/staff/properties/{property.Id}", PropertyView.From(property));
+    }
+
+    public static async Task<Results<Ok<PropertyView>, ProblemHttpResult>> UpdateAsync(
+        Guid id, PropertyRequest request, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var agency = CurrentStaff.From(user).AgencyId;
+        var property = await db.Properties.FirstOrDefaultAsync(p => p.Id == id && p.AgencyId == agency, cancellationToken);
+        if (property is null)
+        {
+            return Problems.NotFound("property with this id in your agency");
+        }
+
+        Apply(property, request, time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(PropertyView.From(property));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(Guid id, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var agency = CurrentStaff.From(user).AgencyId;
+        var changed = await db.Properties.Where(p => p.Id == id && p.AgencyId == agency)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PropertyStatus.Inactive).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
+        return changed == 0 ? Problems.NotFound("property with this id in your agency") : TypedResults.NoContent();
+    }
+
+    private static void Apply(Property property, PropertyRequest request, DateTimeOffset now)
+    {
+        property.Name = request.Name.Trim();
+        property.Description = request.Description?.Trim() ?? "";
+        property.Type = request.Type;
+        property.AddressLine = request.AddressLine.Trim();
+        property.City = request.City.Trim();
+        property.Country = request.Country;
+        property.Latitude = request.Latitude;
+        property.Longitude = request.Longitude;
+        property.Amenities = [.. (request.Amenities ?? []).Distinct()];
+        property.Photos = [.. request.Photos ?? []];
+        property.CancellationPolicy = request.CancellationPolicy;
+        property.Currency = request.Currency;
+        property.TimeZone = request.TimeZone ?? "UTC";
+        property.Status = PropertyStatus.Active;
+        property.UpdatedAt = now;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json.Serialization;
+using FluentValidation;
+using HexProperty.Api.Bookings;
+using HexProperty.Api.Catalog;
+using HexProperty.Api.Identity;
+using HexProperty.Api.Infrastructure;
+using HexProperty.Api.Infrastructure.Idempotency;
+using HexProperty.ClientIntegrations;
+using HexProperty.Data.Model;
+using HexProperty.Data.Persistence;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace HexProperty.Api.Extensions;
+
+public static class ApplicationServices
+{
+    /// <summary>The most a request body may be: every Api request is a small JSON document.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.AddNpgsqlDbContext<HexDbContext>("hexdb");
+        builder.AddRedisClient("cache");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+            // The framework answers a wrong content type itself, before any handler: say what it wants.
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && !context.ProblemDetails.Extensions.ContainsKey("errors"))
+            {
+                context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { ["body"] = ["must be sent as application/json"] };
+            }
+        });
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures throw, so BadRequestExceptionHandler can name the field; otherwise they are a bare 400.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
+        services.AddOpenApi();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PropertyClock>();
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<Occupancy>();
+        services.AddSingleton<PropertySearch>();
+        services.AddSingleton<AvailabilityCalendarQuery>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<IPaymentGateway, LocalPaymentGateway>();
+        services.AddScoped<BookingService>();
+        services.AddOptions<BookingOptions>().BindConfiguration("Booking");
+        AddValidators(services);
+
+        services.AddSingleton<IPasswordHasher<StaffUser>, PasswordHasher<StaffUser>>();
+        services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
+        StaffPolicies.Add(services.AddAuthorizationBuilder());
+        services.AddDataProtection().SetApplicationName("HexProperty");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));
+        return builder;
+    }
+
+    /// <summary>Every validator in this assembly, for the request type it validates.</summary>
+    private static void AddValidators(IServiceCollection services)
+    {
+        ValidationExtensions.UseJsonFieldNames();
+        foreach (var type in typeof(ApplicationServices).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
+        {
+            if (type.BaseType is { IsGenericType: true } baseType && baseType.GetGenericTypeDefinition() == typeof(AbstractValidator<>))
+            {
+                services.AddSingleton(typeof(IValidator<>).MakeGenericType(baseType.GetGenericArguments()[0]), type);
+            }
+        }
+    }
+
+    /// <summary>Applies the database migrations before the Api serves anything; retries while the database starts.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        var runner = app.Services.GetRequiredService<MigrationRunner>();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await runner.ApplyAsync(app.Lifetime.ApplicationStopping);
+                return;
+            }
+            catch (NpgsqlException e) when (attempt < 5 && e.IsTransient)
+            {
+                app.Logger.LogWarning("Database not reachable for migrations ({Error}); attempt {Attempt} of 5", e.Message, attempt + 1);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), app.Lifetime.ApplicationStopping);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using HexProperty.Data.Model;
+using HexProperty.Data.Pricing;
+using Microsoft.EntityFrameworkCore;
+
+namespace HexProperty.Data.Persistence;
+
+/// <summary>
+/// The booking platform's database (hexdb). The schema comes from the hand-written migrations; this maps it:
+/// snake_case names, enums as their names, the stored quote as jsonb.
+/// </summary>
+public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbContext(options)
+{
+    private static readonly JsonSerializerOptions QuoteJson = new(JsonSerializerDefaults.Web);
+
+    public DbSet<Agency> Agencies => Set<Agency>();
+
+    public DbSet<StaffUser> StaffUsers => Set<StaffUser>();
+
+    public DbSet<Property> Properties => Set<Property>();
+
+    public DbSet<Unit> Units => Set<Unit>();
+
+    public DbSet<RateRule> RateRules => Set<RateRule>();
+
+    public DbSet<Block> Blocks => Set<Block>();
+
+    public DbSet<Guest> Guests => Set<Guest>();
+
+    public DbSet<Booking> Bookings => Set<Booking>();
+
+    public DbSet<UnitOccupancy> UnitOccupancy => Set<UnitOccupancy>();
+
+    public DbSet<Payment> Payments => Set<Payment>();
+
+    public DbSet<Refund> Refunds => Set<Refund>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<Block>().Property(b => b.Start).HasColumnName("start_date");
+        model.Entity<Block>().Property(b => b.End).HasColumnName("end_date");
+        model.Entity<Booking>().Ignore(b => b.Nights);
+        model.Entity<Booking>().Property(b => b.Quote).HasColumnType("jsonb").HasConversion(
+            quote => JsonSerializer.Serialize(quote, QuoteJson),
+            json => JsonSerializer.Deserialize<PriceQuote>(json, QuoteJson)!);
+        model.Entity<UnitOccupancy>().ToTable("unit_occupancy");
+        model.Entity<Property>().HasMany(p => p.Units).WithOne(u => u.Property).HasForeignKey(u => u.PropertyId);
+        model.Entity<Unit>().HasMany(u => u.RateRules).WithOne().HasForeignKey(r => r.UnitId);
+
+        foreach (var entity in model.Model.GetEntityTypes())
+        {
+            entity.SetTableName(entity.GetTableName() is { } table && table != "unit_occupancy" ? SnakeCase(table) : entity.GetTableName());
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.GetColumnName() == property.Name)
+                {
+                    property.SetColumnName(SnakeCase(property.Name));
+                }
+
+                var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+                if (type.IsEnum)
+                {
+                    property.SetProviderClrType(typeof(string));
+                }
+            }
+        }
+    }
+
+    /// <summary>PropertyId -> property_id, StaffUsers -> staff_users, CardLast4 -> card_last4.</summary>
+    internal static string SnakeCase(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0 && !char.IsUpper(name[i - 1]))
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return builder.ToString();
+    }
+}
