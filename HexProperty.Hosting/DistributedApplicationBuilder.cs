@@ -17,10 +17,10 @@ internal sealed class DistributedApplicationBuilder : IDistributedApplicationBui
     private readonly Testing.BuilderInterception? _interception;
     private readonly Assembly? _appHostAssembly;
 
-    public DistributedApplicationBuilder(string[] args, Testing.BuilderInterception? interception)
+    public DistributedApplicationBuilder(string[] args, Testing.BuilderInterception? interception, Assembly? appHostAssembly = null)
     {
         _interception = interception;
-        _appHostAssembly = interception?.AppHostAssembly ?? Assembly.GetEntryAssembly();
+        _appHostAssembly = interception?.AppHostAssembly ?? appHostAssembly ?? Assembly.GetEntryAssembly();
         var normalized = AppHostArguments.Normalize(args.Concat(interception?.Args ?? []));
         _host = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -111,7 +111,7 @@ internal sealed class DistributedApplicationBuilder : IDistributedApplicationBui
     private static string FindRepositoryDirectory(Assembly? appHostAssembly)
     {
         var projectDirectory = appHostAssembly?.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "HexProperty.AppHost.ProjectDirectory")?.Value ?? System.Environment.CurrentDirectory;
+            .FirstOrDefault(a => a.Key == "HexProperty.AppHost.ProjectDirectory")?.Value ?? AppContext.BaseDirectory;
         for (var folder = new DirectoryInfo(projectDirectory); folder is not null; folder = folder.Parent)
         {
             if (folder.EnumerateFiles("*.sln").Any() || folder.EnumerateFiles("*.slnx").Any())

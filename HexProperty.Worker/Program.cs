@@ -1,4 +1,5 @@
 using HexProperty.ClientIntegrations;
+using HexProperty.Worker.Bookings;
 
 // The Worker runs background jobs over RabbitMQ; it is a web host only to answer /health and /alive.
 var builder = WebApplication.CreateBuilder(args);
@@ -6,6 +7,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDataSource("hexdb");
 builder.AddRabbitMQClient("messaging");
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHostedService<HoldSweeper>();
 
 var app = builder.Build();
 

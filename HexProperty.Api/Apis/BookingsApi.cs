@@ -36,7 +36,7 @@ public static class BookingsApi
             .ToResult(view => TypedResults.Created($"/api/bookings/{view.Reference}", view));
 
     public static async Task<Results<Ok<BookingView>, ValidationProblem, ProblemHttpResult>> LookUpAsync(
-        string reference, string? email, HexDbContext db, CancellationToken cancellationToken)
+        string reference, string? email, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(email) || email.Length > Limits.MaxEmailLength)
         {
@@ -45,7 +45,7 @@ public static class BookingsApi
 
         // The same answer for a wrong reference and a wrong email: a reference alone reveals nothing.
         var view = BookingReferences.IsWellFormed(reference)
-            ? await BookingViews.FindAsync(db, db.Bookings.Where(b => b.Reference == reference && b.Guest!.Email == email.Trim().ToLowerInvariant()), cancellationToken)
+            ? await BookingViews.FindAsync(db, db.Bookings.Where(b => b.Reference == reference && b.Guest!.Email == email.Trim().ToLowerInvariant()), time, cancellationToken)
             : null;
         return view is null ? Problems.NotFound("booking with this reference for this email") : TypedResults.Ok(view);
     }

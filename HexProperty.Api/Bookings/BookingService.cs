@@ -21,7 +21,12 @@ public sealed class BookingService(
     {
         var unit = await db.Units.AsNoTracking().Include(u => u.Property).Include(u => u.RateRules)
             .FirstOrDefaultAsync(u => u.Id == request.UnitId && u.Active && u.Property!.Status == PropertyStatus.Active, cancellationToken);
-        if (unit is null || (staffAgency is { } agency && unit.AgencyId != agency))
+        if (staffAgency is { } agency && unit?.AgencyId != agency)
+        {
+            return Problems.NotFound("bookable unit with this id in your agency");
+        }
+
+        if (unit is null)
         {
             return Problems.Invalid("unitId", "there is no bookable unit with this id");
         }
@@ -85,6 +90,7 @@ public sealed class BookingService(
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await Occupancy.LockUnitAsync(db, unit.Id, cancellationToken);
             booking.GuestId = await UpsertGuestAsync(email, request.Guest, now, cancellationToken);
             db.Bookings.Add(booking);
             db.UnitOccupancy.Add(new UnitOccupancy

@@ -36,6 +36,15 @@ public sealed class Occupancy(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// Makes writers of one unit's nights take turns until the transaction ends. The exclusion constraint alone is
+    /// correct, but PostgreSQL checks it after inserting, so two concurrent overlapping inserts can deadlock and
+    /// wait a second for detection; queued on this lock, the second simply finds the first's row and is refused.
+    /// </summary>
+    public static async Task LockUnitAsync(Microsoft.EntityFrameworkCore.DbContext db, Guid unitId, CancellationToken cancellationToken) =>
+        await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlAsync(
+            db.Database, $"select pg_advisory_xact_lock(hashtextextended({unitId.ToString()}, 0))", cancellationToken);
+
+    /// <summary>
     /// Releases holds that lapsed on these nights (deletes their rows, marks them Expired), so a hold no one will pay
     /// never stands in the way of a new stay or block, whether or not the sweeper has run. Safe on its own: a lapsed
     /// hold cannot come back.

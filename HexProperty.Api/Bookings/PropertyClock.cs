@@ -3,6 +3,8 @@ namespace HexProperty.Api.Bookings;
 /// <summary>Dates as the property sees them: "today" (for past dates and cancellation deadlines) is counted in its time zone.</summary>
 public sealed class PropertyClock(TimeProvider time)
 {
+    public TimeProvider Time => time;
+
     public DateTimeOffset Now => time.GetUtcNow();
 
     public DateOnly Today(string timeZone) =>

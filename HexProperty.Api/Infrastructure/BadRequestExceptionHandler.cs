@@ -41,9 +41,11 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
     {
         if (bad.InnerException is JsonException json)
         {
-            var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
-            var reason = json.Path is { Length: > 2 } ? "has a value of the wrong type or format" : "is not valid JSON";
-            return (field, reason);
+            // A value of the wrong type names its field; broken JSON syntax is the body's fault wherever it stopped.
+            var wrongType = json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal);
+            return wrongType && json.Path is { Length: > 2 } path
+                ? (path.TrimStart('$', '.'), "has a value of the wrong type or format")
+                : ("body", "is not valid JSON");
         }
 
         if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
@@ -61,7 +63,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
             var reason = bad.Message.StartsWith("Required", StringComparison.Ordinal) ? "is required"
                 : ParameterValue().Match(bad.Message) is { Success: true } value ? $"'{value.Groups[1].Value}' is not a valid value"
                 : "is not valid";
-            return (parameter.Groups[1].Value, reason);
+            return (JsonNamingPolicy.CamelCase.ConvertName(parameter.Groups[1].Value), reason);
         }
 
         return ("body", bad.Message.Contains("no body was provided", StringComparison.Ordinal) ? "is required" : "could not be read");

@@ -32,6 +32,8 @@ public static class ValidationExtensions
     /// <summary>Field names as the client wrote them: camelCase, nested with dots ("guest.email", "card.number").</summary>
     public static void UseJsonFieldNames()
     {
+        // The first failed check of a field ends its checks: "must not be empty" then never runs "must contain a digit" on null.
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
     }

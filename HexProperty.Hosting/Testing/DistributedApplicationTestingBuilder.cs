@@ -18,18 +18,7 @@ public static class DistributedApplicationTestingBuilder
     {
         var assembly = typeof(TEntryPoint).Assembly;
         var entryPoint = assembly.EntryPoint ?? throw new InvalidOperationException($"{assembly.GetName().Name} has no entry point.");
-        var testName = $"test-{Guid.NewGuid():N}"[..13];
-
-        // Each test application gets its own clean data folder and stays quiet on the console.
-        string[] testArgs =
-        [
-            $"--AppHost:Name=tests/{testName}",
-            "--AppHost:Clean=true",
-            "--AppHost:ConsoleReport=false",
-            "--AppHost:DeleteDataOnStop=true",
-            .. args,
-        ];
-        var interception = new BuilderInterception(assembly, testArgs, null);
+        var interception = new BuilderInterception(assembly, TestArguments(args), null);
         var main = Task.Run(async () =>
         {
             BuilderInterception.Current = interception;
@@ -55,6 +44,23 @@ public static class DistributedApplicationTestingBuilder
         var builder = await interception.Captured;
         return new TestingBuilder(builder);
     }
+
+    /// <summary>
+    /// A builder for a test's own application model (say, only the servers a test needs), with the same testing
+    /// defaults as <see cref="CreateAsync{TEntryPoint}(string[], CancellationToken)"/>.
+    /// </summary>
+    public static IDistributedApplicationTestingBuilder Create(params string[] args) =>
+        new TestingBuilder(new DistributedApplicationBuilder(TestArguments(args), interception: null, Assembly.GetCallingAssembly()));
+
+    /// <summary>Each test application gets its own clean data folder, deleted afterwards, and stays quiet on the console.</summary>
+    private static string[] TestArguments(string[] args) =>
+    [
+        $"--AppHost:Name=tests/{$"test-{Guid.NewGuid():N}"[..13]}",
+        "--AppHost:Clean=true",
+        "--AppHost:ConsoleReport=false",
+        "--AppHost:DeleteDataOnStop=true",
+        .. args,
+    ];
 
     // Implements the builder interface by delegation, adding BuildAsync.
     private sealed class TestingBuilder(DistributedApplicationBuilder inner) : IDistributedApplicationTestingBuilder

@@ -129,15 +129,30 @@ public static class StaffBlocksApi
         HexDbContext db, Occupancy occupancy, TimeProvider time, Block block, Func<TSuccess> success, CancellationToken cancellationToken)
         where TSuccess : IResult
     {
-        try
+        var strategy = db.Database.CreateExecutionStrategy();
+        var saved = await strategy.ExecuteAsync(async () =>
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await Occupancy.LockUnitAsync(db, block.UnitId, cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (Occupancy.IsOverlap(e))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return false;
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        });
+        if (saved)
+        {
             return success();
         }
-        catch (DbUpdateException e) when (Occupancy.IsOverlap(e))
-        {
-            var taken = await occupancy.OverlappingAsync(block.UnitId, block.Start, block.End, time.GetUtcNow(), cancellationToken, exceptBlock: block.Id);
-            return Problems.Conflict("dates-unavailable", "The nights are taken", Occupancy.Describe(taken), Occupancy.ConflictExtensions(taken));
-        }
+
+        var taken = await occupancy.OverlappingAsync(block.UnitId, block.Start, block.End, time.GetUtcNow(), cancellationToken, exceptBlock: block.Id);
+        return Problems.Conflict("dates-unavailable", "The nights are taken", Occupancy.Describe(taken), Occupancy.ConflictExtensions(taken));
     }
 }

@@ -100,10 +100,10 @@ public static class StaffBookingsApi
         return TypedResults.Ok(new Page<StaffBookingRow>([.. rows.Take(take)], next));
     }
 
-    public static async Task<Results<Ok<BookingView>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<BookingView>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
-        var view = await BookingViews.FindAsync(db, db.Bookings.Where(b => b.Id == id && b.AgencyId == agency), cancellationToken);
+        var view = await BookingViews.FindAsync(db, db.Bookings.Where(b => b.Id == id && b.AgencyId == agency), time, cancellationToken);
         return view is null ? Problems.NotFound("booking with this id in your agency") : TypedResults.Ok(view);
     }
 
@@ -162,6 +162,6 @@ public static class StaffBookingsApi
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok((await BookingViews.FindAsync(db, db.Bookings.Where(b => b.Id == id), cancellationToken))!);
+        return TypedResults.Ok((await BookingViews.FindAsync(db, db.Bookings.Where(b => b.Id == id), clock.Time, cancellationToken))!);
     }
 }

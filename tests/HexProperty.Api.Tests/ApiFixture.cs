@@ -1,0 +1,75 @@
+using HexProperty.Hosting;
+using HexProperty.Hosting.Postgres;
+using HexProperty.Hosting.Redis;
+using HexProperty.Hosting.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HexProperty.Api.Tests;
+
+/// <summary>
+/// Real PostgreSQL and Redis, started by the orchestrator from the Debian packages, and the Api hosted in-process
+/// against them with a clock the tests control. Every test creates its own agency, so tests never share data.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    private readonly List<WebApplicationFactory<Program>> _factories = [];
+
+    public DistributedApplication Servers { get; private set; } = null!;
+
+    public TestClock Clock { get; } = new();
+
+    public string DatabaseConnectionString { get; private set; } = null!;
+
+    public WebApplicationFactory<Program> Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = DistributedApplicationTestingBuilder.Create();
+        builder.AddPostgres("postgres").AddDatabase("hexdb");
+        builder.AddRedis("cache");
+        Servers = await builder.BuildAsync();
+        await Servers.StartAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await Servers.ResourceNotifications.WaitForResourceHealthyAsync("hexdb", timeout.Token);
+        await Servers.ResourceNotifications.WaitForResourceHealthyAsync("cache", timeout.Token);
+        DatabaseConnectionString = await Servers.GetConnectionStringAsync("hexdb");
+        // The Api reads its connection strings while Program builds the host; the environment is read first.
+        Environment.SetEnvironmentVariable("ConnectionStrings__hexdb", DatabaseConnectionString);
+        Environment.SetEnvironmentVariable("ConnectionStrings__cache", await Servers.GetConnectionStringAsync("cache"));
+        Api = StartApi();
+        Api.CreateClient().Dispose(); // starts the host: migrations run now, not in the first test
+    }
+
+    /// <summary>Another Api instance on the same database, as a second replica would be.</summary>
+    public WebApplicationFactory<Program> StartApi()
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        });
+        _factories.Add(factory);
+        return factory;
+    }
+
+    public HttpClient Client() => Api.CreateClient();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var factory in _factories)
+        {
+            await factory.DisposeAsync();
+        }
+
+        await Servers.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using Npgsql;
+
+namespace HexProperty.Api.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed class IdempotencyTests(ApiFixture api)
+{
+    private async Task<long> CountAsync(string sql, object parameter)
+    {
+        await using var connection = new NpgsqlConnection(api.DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = parameter } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task A_retried_hold_replays_the_first_response_and_books_once()
+    {
+        var staff = await StaffSession.SignUpAsync(api);
+        var (_, unitId) = await staff.CreateBookableUnitAsync();
+        var checkIn = api.Clock.Today.AddDays(20);
+        var request = Guest.Hold(unitId, checkIn, checkIn.AddDays(2));
+        var key = Json.Key();
+        var client = api.Client();
+
+        var first = await client.PostJsonAsync("/api/bookings", request, key);
+        var retry = await client.PostJsonAsync("/api/bookings", request, key);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(1, await CountAsync("select count(*) from bookings where unit_id = $1", unitId));
+    }
+
+    [Fact]
+    public async Task Concurrent_duplicates_of_one_request_book_once()
+    {
+        var staff = await StaffSession.SignUpAsync(api);
+        var (_, unitId) = await staff.CreateBookableUnitAsync();
+        var checkIn = api.Clock.Today.AddDays(21);
+        var request = Guest.Hold(unitId, checkIn, checkIn.AddDays(2));
+        var key = Json.Key();
+        var client = api.Client();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => client.PostJsonAsync("/api/bookings", request, key)));
+
+        // The first runs; the rest either replay its answer or, while it runs, are told to retry (409).
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        var created = responses.Where(r => r.StatusCode == HttpStatusCode.Created).ToList();
+        Assert.NotEmpty(created);
+        var references = await Task.WhenAll(created.Select(async r => (string?)(await r.BodyAsync())["reference"]));
+        Assert.Single(references.Distinct());
+        foreach (var busy in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))
+        {
+            Assert.Equal("https://hexproperty.dev/problems/idempotency-request-in-progress", (string?)(await busy.BodyAsync())["type"]);
+        }
+
+        Assert.Equal(1, await CountAsync("select count(*) from bookings where unit_id = $1", unitId));
+    }
+
+    [Fact]
+    public async Task The_same_key_with_a_different_request_is_refused()
+    {
+        var staff = await StaffSession.SignUpAsync(api);
+        var (_, unitId) = await staff.CreateBookableUnitAsync();
+        var checkIn = api.Clock.Today.AddDays(22);
+        var key = Json.Key();
+        var client = api.Client();
+
+        var first = await client.PostJsonAsync("/api/bookings", Guest.Hold(unitId, checkIn, checkIn.AddDays(2)), key);
+        var other = await client.PostJsonAsync("/api/bookings", Guest.Hold(unitId, checkIn.AddDays(5), checkIn.AddDays(7)), key);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.Equal("https://hexproperty.dev/problems/idempotency-key-reused", (string?)(await other.BodyAsync())["type"]);
+        Assert.Equal(1, await CountAsync("select count(*) from bookings where unit_id = $1", unitId));
+    }
+
+    [Fact]
+    public async Task A_retried_payment_charges_once_and_replays_the_confirmation()
+    {
+        var staff = await StaffSession.SignUpAsync(api);
+        var (_, unitId) = await staff.CreateBookableUnitAsync();
+        var checkIn = api.Clock.Today.AddDays(23);
+        var email = $"payer-{Guid.NewGuid():N}@example.test";
+        var client = api.Client();
+        var hold = await Guest.HoldAsync(client, unitId, checkIn, checkIn.AddDays(3), email);
+        var payment = Guest.Card(email, (decimal)hold["total"]!);
+        var key = Json.Key();
+        var url = $"/api/bookings/{hold["reference"]}/payments";
+
+        var first = await client.PostJsonAsync(url, payment, key);
+        var retry = await client.PostJsonAsync(url, payment, key);
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.PostJsonAsync(url, payment, key)));
+        var newKey = await client.PostJsonAsync(url, payment, Json.Key());
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.All(concurrent, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        // A new key is a new payment attempt: the booking is already confirmed, so nothing is charged.
+        Assert.Equal(HttpStatusCode.Conflict, newKey.StatusCode);
+        Assert.Equal("https://hexproperty.dev/problems/not-held", (string?)(await newKey.BodyAsync())["type"]);
+        var bookingId = await CountAsync("select count(*) from payments p join bookings b on b.id = p.booking_id where b.reference = $1", (string)hold["reference"]!);
+        Assert.Equal(1, bookingId);
+    }
+
+    [Fact]
+    public async Task Creating_a_booking_or_payment_without_a_key_is_refused_and_creates_nothing()
+    {
+        var staff = await StaffSession.SignUpAsync(api);
+        var (_, unitId) = await staff.CreateBookableUnitAsync();
+        var checkIn = api.Clock.Today.AddDays(24);
+
+        var hold = await api.Client().PostJsonAsync("/api/bookings", Guest.Hold(unitId, checkIn, checkIn.AddDays(2)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, hold.StatusCode);
+        Assert.Equal(["Idempotency-Key"], await hold.ErrorFieldsAsync());
+        Assert.Equal(0, await CountAsync("select count(*) from bookings where unit_id = $1", unitId));
+    }
+}
