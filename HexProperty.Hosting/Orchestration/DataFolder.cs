@@ -29,6 +29,25 @@ internal sealed class DataFolder : IDisposable
 
     public string ResourceDirectory(string resourceName) => Path.Combine(Root, resourceName);
 
+    /// <summary>
+    /// The running servers' connection strings and the projects' URLs, in the shape of the configuration the
+    /// projects receive (<c>ConnectionStrings</c>, <c>services:api:http</c>), for tools and people: the seeder, the
+    /// benchmarks, psql, redis-cli. Readable only by the owner, like the secrets it holds; rewritten at every start.
+    /// </summary>
+    public void WriteConnections(IReadOnlyDictionary<string, string> connectionStrings, IReadOnlyDictionary<string, IReadOnlyList<string>> projectUrls)
+    {
+        var path = Path.Combine(Root, ConnectionsFileName);
+        var document = new Dictionary<string, object>
+        {
+            ["ConnectionStrings"] = connectionStrings,
+            ["services"] = projectUrls.ToDictionary(p => p.Key, p => new Dictionary<string, IReadOnlyList<string>> { ["http"] = p.Value }),
+        };
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(document, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    public const string ConnectionsFileName = "connections.json";
+
     /// <summary>Takes the folder for this AppHost, or explains who holds it.</summary>
     public static DataFolder Acquire(string root, bool clean)
     {

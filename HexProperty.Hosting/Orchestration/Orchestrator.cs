@@ -54,6 +54,10 @@ internal sealed class Orchestrator(
             _drivers.AddRange(drivers.Values);
             ThrowIfPrerequisitesMissing(drivers.Values);
             AllocatePorts(runnable, settings);
+            _dataFolder.WriteConnections(
+                model.Resources.OfType<IResourceWithConnectionString>().ToDictionary(r => r.Name, r => r.GetConnectionString()),
+                model.Resources.OfType<Projects.ProjectResource>().ToDictionary(
+                    p => p.Name, p => (IReadOnlyList<string>)[.. Enumerable.Range(0, p.Replicas).Select(p.HttpEndpoint.GetUrl)]));
 
             var nameWidth = runnable.SelectMany(r => Enumerable.Range(0, r.Replicas).Select(i => InstanceNames.For(r, r.Replicas, i).Length)).Max();
             foreach (var resource in runnable.Cast<Resource>())

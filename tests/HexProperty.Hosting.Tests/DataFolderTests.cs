@@ -1,4 +1,5 @@
 using HexProperty.Hosting.Orchestration;
+using Microsoft.Extensions.Configuration;
 
 namespace HexProperty.Hosting.Tests;
 
@@ -76,5 +77,22 @@ public sealed class DataFolderTests
         Assert.Equal(first, again.Secrets.GetOrCreate("postgres-password", 22));
         Assert.Matches("^[A-Za-z0-9]{22}$", first);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(temporary.Path, "secrets.json")));
+    }
+
+    [Fact]
+    public void Connections_are_written_in_the_configuration_shape_the_projects_read_and_only_for_the_owner()
+    {
+        using var temporary = new TemporaryFolder();
+        using var folder = DataFolder.Acquire(temporary.Path, clean: false);
+
+        folder.WriteConnections(
+            new Dictionary<string, string> { ["hexdb"] = "Host=127.0.0.1;Port=5999;Database=hexdb" },
+            new Dictionary<string, IReadOnlyList<string>> { ["api"] = ["http://127.0.0.1:6001", "http://127.0.0.1:6002"] });
+
+        var path = Path.Combine(temporary.Path, DataFolder.ConnectionsFileName);
+        var configuration = new ConfigurationBuilder().AddJsonFile(path).Build();
+        Assert.Equal("Host=127.0.0.1;Port=5999;Database=hexdb", configuration.GetConnectionString("hexdb"));
+        Assert.Equal("http://127.0.0.1:6002", configuration["services:api:http:1"]);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 }
