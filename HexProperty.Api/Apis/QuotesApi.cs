@@ -21,7 +21,7 @@ public static class QuotesApi
     public static async Task<Results<Ok<PriceQuote>, ValidationProblem, ProblemHttpResult>> QuoteAsync(
         Guid id, DateOnly checkIn, DateOnly checkOut, int guests, HexDbContext db, Occupancy occupancy, PropertyClock clock, CancellationToken cancellationToken)
     {
-        var unit = await db.Units.AsNoTracking().Include(u => u.Property).Include(u => u.RateRules)
+        var unit = await db.Units.AsNoTracking().Include(u => u.Property).Include(u => u.RateRules.Where(r => r.Active))
             .FirstOrDefaultAsync(u => u.Id == id && u.Active && u.Property!.Status == PropertyStatus.Active, cancellationToken);
         if (unit is null)
         {
