@@ -5,6 +5,7 @@ using HexProperty.Data.Persistence;
 using HexProperty.Data.Pricing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace HexProperty.Api.Bookings;
 
@@ -15,11 +16,12 @@ namespace HexProperty.Api.Bookings;
 /// sweeper never blocks a guest.
 /// </summary>
 public sealed class BookingService(
-    HexDbContext db, Occupancy occupancy, PropertyClock clock, IPaymentGateway payments, IOptions<BookingOptions> options, ILogger<BookingService> logger)
+    HexDbContext db, Occupancy occupancy, PropertyClock clock, IPaymentGateway payments, BookingReferences references,
+    IOptions<BookingOptions> options, ILogger<BookingService> logger)
 {
     public async Task<Outcome<BookingView>> HoldAsync(HoldRequest request, BookingSource source, Guid? staffAgency, CancellationToken cancellationToken)
     {
-        var unit = await db.Units.AsNoTracking().Include(u => u.Property).Include(u => u.RateRules)
+        var unit = await db.Units.AsNoTracking().Include(u => u.Property).Include(u => u.RateRules.Where(r => r.Active))
             .FirstOrDefaultAsync(u => u.Id == request.UnitId && u.Active && u.Property!.Status == PropertyStatus.Active, cancellationToken);
         if (staffAgency is { } agency && unit?.AgencyId != agency)
         {
@@ -68,7 +70,7 @@ public sealed class BookingService(
         var booking = new Booking
         {
             Id = Guid.CreateVersion7(),
-            Reference = BookingReferences.New(),
+            Reference = references.New(),
             AgencyId = unit.AgencyId,
             PropertyId = unit.PropertyId,
             UnitId = unit.Id,
@@ -101,14 +103,23 @@ public sealed class BookingService(
                 CheckOut = request.CheckOut,
                 ExpiresAt = booking.HoldExpiresAt,
             });
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException e) when (Occupancy.IsOverlap(e))
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return false;
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    break;
+                }
+                catch (DbUpdateException e) when (Occupancy.IsOverlap(e))
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    return false;
+                }
+                catch (DbUpdateException e) when (attempt < 3 && e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "bookings_reference" })
+                {
+                    // 40 random bits make a clash rare, not impossible: draw another reference.
+                    booking.Reference = references.New();
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);

@@ -51,6 +51,7 @@ public static class ApplicationServices
         services.AddSingleton<PropertySearch>();
         services.AddSingleton<AvailabilityCalendarQuery>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<BookingReferences>();
         services.AddSingleton<IPaymentGateway, LocalPaymentGateway>();
         services.AddScoped<BookingService>();
         services.AddOptions<BookingOptions>().BindConfiguration("Booking");

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace HexProperty.Api.Tests;
@@ -72,6 +74,31 @@ public sealed class DoubleBookingTests(ApiFixture api)
 
         Assert.Equal("23P01", refused.SqlState);
         Assert.Equal("unit_occupancy_no_overlap", refused.ConstraintName);
+    }
+
+    /// <summary>Hands out a reference another booking already has, then fresh ones.</summary>
+    private sealed class ClashingReferences(string taken) : HexProperty.Api.Bookings.BookingReferences
+    {
+        private int _calls;
+
+        public override string New() => Interlocked.Increment(ref _calls) == 1 ? taken : base.New();
+    }
+
+    [Fact]
+    public async Task A_reference_that_clashes_with_an_existing_booking_is_drawn_again()
+    {
+        var staff = await StaffSession.SignUpAsync(api);
+        var (_, unitId) = await staff.CreateBookableUnitAsync();
+        var day = api.Clock.Today.AddDays(65);
+        var first = await Guest.HoldAsync(api.Client(), unitId, day, day.AddDays(2));
+        var clashing = new ClashingReferences((string)first["reference"]!);
+        using var factory = api.Api.WithWebHostBuilder(web => web.ConfigureServices(
+            services => services.AddSingleton<HexProperty.Api.Bookings.BookingReferences>(clashing)));
+
+        var second = await factory.CreateClient().PostJsonAsync("/api/bookings", Guest.Hold(unitId, day.AddDays(3), day.AddDays(5)), Json.Key());
+
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.NotEqual((string?)first["reference"], (string?)(await second.BodyAsync())["reference"]);
     }
 
     [Fact]
