@@ -202,6 +202,24 @@ public sealed partial class PlatformTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task The_Api_refuses_an_oversize_body_before_reading_it()
+    {
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
+        using var client = App.CreateHttpClient("api");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+        {
+            Content = new StringContent("{\"note\":\"" + new string('x', 200_000) + "\"}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+
+        using var response = await client.SendAsync(request);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("body", out _));
+    }
+
+    [Fact]
     public async Task Each_instance_keeps_its_output_in_its_own_log_file()
     {
         await App.ResourceNotifications.WaitForResourceHealthyAsync("web");
