@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using StackExchange.Redis;
+
+namespace HexProperty.Caching.Tests;
+
+/// <summary>Redis dying or hanging under traffic: no caller notices, and the cache comes back by itself.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisOutageTests(RedisFixture redis)
+{
+    [Fact]
+    public async Task Redis_killed_under_traffic_fails_no_call_and_the_cache_reconnects_and_replays_its_invalidations()
+    {
+        var prefix = CacheNode.NewPrefix();
+        await using var a = await CacheNode.StartAsync(redis.ConnectionString, prefix);
+        await using var b = await CacheNode.StartAsync(redis.ConnectionString, prefix);
+        await a.Cache.GetOrCreateAsync("before", _ => ValueTask.FromResult(1));
+        using var traffic = new Traffic(a, b);
+
+        var restarts = redis.Kill();
+        await a.WaitUntilAsync(() => !a.Cache.IsConnected && !b.Cache.IsConnected, "both nodes to notice");
+        await a.Cache.RemoveByTagAsync("property:outage"); // nobody to tell now: queued
+        await redis.WaitRestartedAsync(restarts);
+        var restarted = Stopwatch.StartNew();
+        await a.WaitUntilAsync(() => a.Cache.IsConnected && b.Cache.IsConnected, "both nodes to reconnect", TimeSpan.FromSeconds(30));
+        restarted.Stop();
+        var (calls, failures) = await traffic.StopAsync();
+
+        Assert.Equal(0, failures);
+        Assert.True(calls > 100, $"only {calls} calls ran during the outage");
+        Assert.NotNull(await a.Redis!.GetDatabase().SortedSetScoreAsync(prefix + "invalidations", "t:property:outage"));
+        Assert.Equal(2, await a.Cache.GetOrCreateAsync("before", _ => ValueTask.FromResult(2))); // memory from before the outage is dropped
+        Assert.True(restarted.Elapsed < TimeSpan.FromSeconds(30), $"reconnected {restarted.Elapsed} after Redis was back");
+    }
+
+    [Fact]
+    public async Task A_hung_Redis_costs_a_call_at_most_the_timeout_then_nothing_once_the_breaker_opens_and_it_closes_by_itself()
+    {
+        var prefix = CacheNode.NewPrefix();
+        await using var node = await CacheNode.StartAsync(redis.ConnectionString, prefix, configure: o =>
+        {
+            o.RedisTimeout = TimeSpan.FromMilliseconds(200);
+            o.BreakerMinimumThroughput = 2;
+            o.BreakerSamplingDuration = TimeSpan.FromSeconds(2);
+            o.BreakerBreakDuration = TimeSpan.FromSeconds(1);
+        });
+        using var admin = await ConnectionMultiplexer.ConnectAsync(ConfigurationOptions.Parse(redis.ConnectionString + ",allowAdmin=true"));
+
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "2500", "ALL");
+        var slowest = TimeSpan.Zero;
+        var elapsed = Stopwatch.StartNew();
+        var i = 0;
+        while (node.Cache.IsConnected && elapsed.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            var call = Stopwatch.StartNew();
+            Assert.Equal(i, await node.Cache.GetOrCreateAsync($"hung:{i}", _ => ValueTask.FromResult(i)));
+            slowest = call.Elapsed > slowest ? call.Elapsed : slowest;
+            i++;
+        }
+
+        Assert.False(node.Cache.IsConnected, "the breaker should have opened");
+        var errors = node.Measurements.Sum("hexproperty.cache.redis.errors");
+        Assert.Equal(-1, await node.Cache.GetOrCreateAsync("hung:open", _ => ValueTask.FromResult(-1)));
+        Assert.Equal(errors, node.Measurements.Sum("hexproperty.cache.redis.errors")); // with the breaker open, Redis is not even tried
+        // Without the timeouts a call would wait out the whole pause (2.5 s).
+        Assert.True(slowest < TimeSpan.FromSeconds(2), $"the slowest call took {slowest}");
+        await node.WaitUntilAsync(() => node.Cache.IsConnected, "the breaker to close after the pause", TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Four callers reading and writing through two nodes until stopped, counting what failed.</summary>
+    private sealed class Traffic : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<Task> _workers;
+        private int _calls;
+        private int _failures;
+
+        public Traffic(CacheNode a, CacheNode b)
+        {
+            _workers = [.. Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+            {
+                var node = worker % 2 == 0 ? a : b;
+                for (var i = 0; !_stop.IsCancellationRequested; i++)
+                {
+                    try
+                    {
+                        var key = $"listing:{i % 50}";
+                        var value = await node.Cache.GetOrCreateAsync(key, _ => ValueTask.FromResult(new Snapshot(key, i)), tags: ["traffic"]);
+                        if (value.Name != key)
+                        {
+                            throw new InvalidOperationException($"{key} answered {value.Name}");
+                        }
+
+                        if (i % 10 == 0)
+                        {
+                            await node.Cache.RemoveByTagAsync("traffic");
+                        }
+
+                        Interlocked.Increment(ref _calls);
+                    }
+                    catch (Exception)
+                    {
+                        Interlocked.Increment(ref _failures);
+                    }
+
+                    await Task.Delay(1);
+                }
+            }))];
+        }
+
+        public async Task<(int Calls, int Failures)> StopAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_workers);
+            return (_calls, _failures);
+        }
+
+        public void Dispose() => _stop.Dispose();
+    }
+}
