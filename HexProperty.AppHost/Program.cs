@@ -19,6 +19,7 @@ var api = builder.AddProject<Projects.HexProperty_Api>("api")
 
 builder.AddProject<Projects.HexProperty_Worker>("worker")
     .WithReference(hexdb).WaitFor(hexdb)
+    .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(api).WaitFor(api) // the Api applies the database migrations
     .WithHttpHealthCheck("/health");

@@ -393,6 +393,11 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
             throw;
         }
 
+        if (decision.Tags.Count > 0)
+        {
+            effectiveTags = [.. effectiveTags.Union(decision.Tags, StringComparer.Ordinal)];
+        }
+
         var entry = NewEntry(key, profile, value, createdAt, options, effectiveTags, decision);
         if (entry is null || !_invalidations.IsValid(key, entry))
         {

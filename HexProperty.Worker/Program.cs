@@ -1,3 +1,4 @@
+using HexProperty.Caching;
 using HexProperty.ClientIntegrations;
 using HexProperty.Worker.Bookings;
 
@@ -7,6 +8,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDataSource("hexdb");
 builder.AddRabbitMQClient("messaging");
+builder.AddRedisClient("cache");
+builder.AddHybridCache(); // to invalidate what the Api caches when a hold lapses
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<HoldSweeper>();
 

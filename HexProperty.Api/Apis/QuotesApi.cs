@@ -1,10 +1,7 @@
 using HexProperty.Api.Bookings;
 using HexProperty.Api.Infrastructure;
-using HexProperty.Data.Model;
-using HexProperty.Data.Persistence;
 using HexProperty.Data.Pricing;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace HexProperty.Api.Apis;
 
@@ -19,16 +16,14 @@ public static class QuotesApi
     }
 
     public static async Task<Results<Ok<PriceQuote>, ValidationProblem, ProblemHttpResult>> QuoteAsync(
-        Guid id, DateOnly checkIn, DateOnly checkOut, int guests, HexDbContext db, Occupancy occupancy, PropertyClock clock, CancellationToken cancellationToken)
+        Guid id, DateOnly checkIn, DateOnly checkOut, int guests, UnitPricingQuery pricing, Occupancy occupancy, PropertyClock clock, CancellationToken cancellationToken)
     {
-        var unit = await db.Units.AsNoTracking().Include(u => u.Property).Include(u => u.RateRules.Where(r => r.Active))
-            .FirstOrDefaultAsync(u => u.Id == id && u.Active && u.Property!.Status == PropertyStatus.Active, cancellationToken);
-        if (unit is null)
+        if (await pricing.GetAsync(id, cancellationToken) is not { } unit)
         {
             return Problems.NotFound("bookable unit with this id");
         }
 
-        var today = clock.Today(unit.Property!.TimeZone);
+        var today = clock.Today(unit.TimeZone);
         if (checkIn < today)
         {
             return Problems.Invalid("checkIn", $"is in the past (today is {today:yyyy-MM-dd} at the property)");
@@ -39,12 +34,13 @@ public static class QuotesApi
             return Problems.Invalid("checkIn", $"is more than {Contracts.Limits.MaxDaysAhead} days ahead");
         }
 
-        var outcome = StayPricer.Quote(UnitRatesLoader.From(unit, unit.Property.Currency, unit.RateRules), checkIn, checkOut, guests);
+        var outcome = StayPricer.Quote(unit.Rates, checkIn, checkOut, guests);
         if (outcome.Rejection is { } rejection)
         {
             return Problems.Invalid(rejection.Field, rejection.Reason);
         }
 
+        // Taken nights are read live: a quote must not promise nights that a hold took a moment ago.
         var taken = await occupancy.OverlappingAsync(id, checkIn, checkOut, clock.Now, cancellationToken);
         if (taken.Count > 0)
         {

@@ -1,9 +1,12 @@
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Infrastructure;
+using HexProperty.Caching;
+using HexProperty.Data.Caching;
 using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
 using HexProperty.Data.Pricing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -17,7 +20,7 @@ namespace HexProperty.Api.Bookings;
 /// </summary>
 public sealed class BookingService(
     HexDbContext db, Occupancy occupancy, PropertyClock clock, IPaymentGateway payments, BookingReferences references,
-    IOptions<BookingOptions> options, ILogger<BookingService> logger)
+    HybridCache cache, IOptions<BookingOptions> options, ILogger<BookingService> logger)
 {
     public async Task<Outcome<BookingView>> HoldAsync(HoldRequest request, BookingSource source, Guid? staffAgency, CancellationToken cancellationToken)
     {
@@ -132,6 +135,7 @@ public sealed class BookingService(
             return Problems.Conflict("dates-unavailable", "The dates are not available", Occupancy.Describe(taken), Occupancy.ConflictExtensions(taken));
         }
 
+        await cache.InvalidateAfterWriteAsync(CacheTags.OccupancyChanged(property.Id, property.City, property.Country));
         logger.LogInformation("Booking {Reference} holds unit {Unit} {CheckIn}..{CheckOut} until {Expiry}", booking.Reference, unit.Id, booking.CheckIn, booking.CheckOut, booking.HoldExpiresAt);
         var guest = await db.Guests.AsNoTracking().SingleAsync(g => g.Id == booking.GuestId, cancellationToken);
         return BookingView.From(booking, guest, null, null);
@@ -281,6 +285,7 @@ public sealed class BookingService(
             await db.UnitOccupancy.Where(o => o.BookingId == booking.Id).ExecuteDeleteAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await cache.InvalidateAfterWriteAsync(CacheTags.OccupancyChanged(booking.PropertyId, booking.Property.City, booking.Property.Country));
             logger.LogInformation("Booking {Reference} cancelled; refund {Amount} {Currency} ({Percent} %, {Policy})",
                 booking.Reference, refund.Amount, refund.Currency, percent, booking.Property.CancellationPolicy);
             return BookingView.From(booking, booking.Guest!, payment, refund);

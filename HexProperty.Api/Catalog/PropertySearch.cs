@@ -1,7 +1,11 @@
 using System.Globalization;
+using HexProperty.Api.Caching;
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Infrastructure;
+using HexProperty.Caching;
+using HexProperty.Data.Caching;
 using HexProperty.Data.Model;
+using Microsoft.Extensions.Caching.Hybrid;
 using Npgsql;
 
 namespace HexProperty.Api.Catalog;
@@ -10,10 +14,13 @@ namespace HexProperty.Api.Catalog;
 /// The guests' property search, one SQL statement: active properties in a city or country, with all the asked
 /// amenities, priced by their cheapest active unit that takes the guests and (with dates) is free and allows that
 /// stay length. Keyset pagination: the cursor carries the last row's sort key and id, so a page costs the same
-/// however deep it is.
+/// however deep it is. Pages are cached per question until anything in their city (or country) changes: a property,
+/// a unit, or a unit's taken nights; the sweeper invalidates them too when a hold lapses.
 /// </summary>
-public sealed class PropertySearch(NpgsqlDataSource dataSource)
+public sealed class PropertySearch(NpgsqlDataSource dataSource, HybridCache cache, CacheProfiles profiles)
 {
+    private readonly CacheProfile _profile = profiles[ApiCaching.Search];
+
     public const int DefaultLimit = 20;
     public const int MaxLimit = 50;
 
@@ -21,7 +28,20 @@ public sealed class PropertySearch(NpgsqlDataSource dataSource)
         string? City, string? Country, DateOnly? CheckIn, DateOnly? CheckOut, int Guests, decimal? MinPrice, decimal? MaxPrice,
         string[] Amenities, bool ByName, int Limit, KeysetCursor? After, DateTimeOffset Now);
 
-    public async Task<SearchPage> SearchAsync(Criteria criteria, CancellationToken cancellationToken)
+    public ValueTask<SearchPage> SearchAsync(Criteria criteria, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(
+            _profile.Key(KeyOf(criteria)), (Search: this, Criteria: criteria), static (state, token) => state.Search.ReadAsync(state.Criteria, token),
+            _profile.EntryOptions, [criteria.City is { } city ? CacheTags.City(city) : CacheTags.Country(criteria.Country!)], cancellationToken);
+
+    /// <summary>Everything that shapes the answer, normalised so equal questions share an entry (not the clock).</summary>
+    private static string KeyOf(Criteria c) => string.Join('|',
+        c.City is null ? "" : CacheTags.NormalizeCity(c.City), c.Country?.ToUpperInvariant(), c.CheckIn?.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
+        c.CheckOut?.ToString("yyyyMMdd", CultureInfo.InvariantCulture), c.Guests.ToString(CultureInfo.InvariantCulture),
+        c.MinPrice?.ToString(CultureInfo.InvariantCulture), c.MaxPrice?.ToString(CultureInfo.InvariantCulture),
+        string.Join(',', c.Amenities.Order(StringComparer.Ordinal)), c.ByName ? "name" : "price", c.Limit.ToString(CultureInfo.InvariantCulture),
+        c.After is { } after ? after.Encode() : "");
+
+    private async ValueTask<SearchPage> ReadAsync(Criteria criteria, CancellationToken cancellationToken)
     {
         var sortKey = criteria.ByName ? "lower(p.name)" : "m.from_rate";
         var sql = $"""

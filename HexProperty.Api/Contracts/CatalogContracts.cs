@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using HexProperty.Data.Model;
 
 namespace HexProperty.Api.Contracts;
@@ -10,6 +11,8 @@ public sealed record SearchQuery(
     string? City, string? Country, DateOnly? CheckIn, DateOnly? CheckOut, int? Guests, decimal? MinPrice, decimal? MaxPrice,
     string? Amenities, string? Sort, int? Limit, string? After);
 
+/// <summary>A page of search results; immutable, so one cached instance serves every reader.</summary>
+[ImmutableObject(true)]
 public sealed record SearchPage(IReadOnlyList<PropertySummary> Items, string? Next);
 
 /// <param name="FromNightlyRate">The lowest base nightly rate among the units that match (guests, dates).</param>
@@ -17,6 +20,7 @@ public sealed record PropertySummary(
     Guid Id, string Name, PropertyType Type, string City, string Country, decimal Latitude, decimal Longitude,
     decimal FromNightlyRate, string Currency, IReadOnlyList<string> Amenities, string? Photo);
 
+[ImmutableObject(true)]
 public sealed record PropertyDetails(
     Guid Id, string Name, string Description, PropertyType Type, string AddressLine, string City, string Country,
     decimal Latitude, decimal Longitude, IReadOnlyList<string> Amenities, IReadOnlyList<string> Photos,
@@ -26,6 +30,7 @@ public sealed record UnitSummary(
     Guid Id, string Name, int Capacity, int Bedrooms, decimal BaseNightlyRate, decimal CleaningFee, int MinNights, int MaxNights);
 
 /// <summary>Which nights of each unit are taken within [From, To).</summary>
+[ImmutableObject(true)]
 public sealed record AvailabilityCalendar(Guid PropertyId, DateOnly From, DateOnly To, IReadOnlyList<UnitCalendar> Units);
 
 public sealed record UnitCalendar(Guid UnitId, string Name, int MinNights, int MaxNights, IReadOnlyList<OccupiedStay> Unavailable);

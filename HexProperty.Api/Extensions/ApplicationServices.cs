@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FluentValidation;
 using HexProperty.Api.Bookings;
+using HexProperty.Api.Caching;
 using HexProperty.Api.Catalog;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
@@ -26,7 +27,7 @@ public static class ApplicationServices
     {
         var services = builder.Services;
         builder.AddNpgsqlDbContext<HexDbContext>("hexdb");
-        builder.AddRedisClient("cache");
+        builder.AddApiCaching();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -49,6 +50,8 @@ public static class ApplicationServices
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<Occupancy>();
         services.AddSingleton<PropertySearch>();
+        services.AddSingleton<PropertyDetailsQuery>();
+        services.AddSingleton<UnitPricingQuery>();
         services.AddSingleton<AvailabilityCalendarQuery>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<BookingReferences>();

@@ -1,26 +1,55 @@
+using HexProperty.Data.Caching;
+using Microsoft.Extensions.Caching.Hybrid;
 using Npgsql;
 
 namespace HexProperty.Data.Persistence;
 
 /// <summary>
 /// Marks every lapsed hold Expired and frees its nights. Reads and new holds already treat a lapsed hold as
-/// free, so this only tidies up; it is idempotent, and concurrent runs do no harm.
+/// free, so this only tidies up the database; it is idempotent, and concurrent runs do no harm. Cached reads are
+/// another matter: a hold lapses by time, not by a write, so the calendars and searches showing its nights as taken
+/// are invalidated here.
 /// </summary>
 public static class HoldExpiry
 {
-    public static async Task<int> ExpireLapsedAsync(NpgsqlDataSource dataSource, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>A property whose nights were freed, with its place, so cached calendars and searches can be invalidated.</summary>
+    public sealed record FreedProperty(Guid PropertyId, string City, string Country, int Holds);
+
+    public static async Task<IReadOnlyList<FreedProperty>> ExpireLapsedAsync(
+        NpgsqlDataSource dataSource, HybridCache cache, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var freed = await ExpireLapsedAsync(dataSource, now, cancellationToken);
+        if (freed.Count > 0)
+        {
+            // Not cancelled: the holds are expired now, and the cache must hear of it.
+            await cache.RemoveByTagAsync(freed.SelectMany(p => CacheTags.OccupancyChanged(p.PropertyId, p.City, p.Country)), CancellationToken.None);
+        }
+
+        return freed;
+    }
+
+    private static async Task<IReadOnlyList<FreedProperty>> ExpireLapsedAsync(NpgsqlDataSource dataSource, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             with lapsed as (
                 update bookings set status = 'Expired', hold_expires_at = null, expired_at = $1
                 where status = 'Held' and hold_expires_at <= $1
-                returning id
+                returning id, property_id
             ), freed as (
                 delete from unit_occupancy where booking_id in (select id from lapsed)
             )
-            select count(*) from lapsed
+            select p.id, p.city, p.country, count(*)::int
+            from lapsed l join properties p on p.id = l.property_id
+            group by p.id, p.city, p.country
             """);
         command.Parameters.AddWithValue(now);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        var freed = new List<FreedProperty>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            freed.Add(new FreedProperty(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)));
+        }
+
+        return freed;
     }
 }

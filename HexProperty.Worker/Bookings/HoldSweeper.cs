@@ -1,10 +1,14 @@
 using HexProperty.Data.Persistence;
+using Microsoft.Extensions.Caching.Hybrid;
 using Npgsql;
 
 namespace HexProperty.Worker.Bookings;
 
-/// <summary>Every 30 seconds, marks lapsed holds Expired and frees their nights.</summary>
-public sealed class HoldSweeper(NpgsqlDataSource dataSource, TimeProvider time, ILogger<HoldSweeper> logger) : BackgroundService
+/// <summary>
+/// Every 30 seconds, marks lapsed holds Expired, frees their nights and invalidates the cached calendars and searches
+/// that showed them taken: a hold lapses by time, not by a write, so no Api request would do it.
+/// </summary>
+public sealed class HoldSweeper(NpgsqlDataSource dataSource, HybridCache cache, TimeProvider time, ILogger<HoldSweeper> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
@@ -15,10 +19,10 @@ public sealed class HoldSweeper(NpgsqlDataSource dataSource, TimeProvider time, 
         {
             try
             {
-                var expired = await HoldExpiry.ExpireLapsedAsync(dataSource, time.GetUtcNow(), stoppingToken);
-                if (expired > 0)
+                var freed = await HoldExpiry.ExpireLapsedAsync(dataSource, cache, time.GetUtcNow(), stoppingToken);
+                if (freed.Count > 0)
                 {
-                    logger.LogInformation("Expired {Count} lapsed holds", expired);
+                    logger.LogInformation("Expired {Count} lapsed holds in {Properties} properties", freed.Sum(p => p.Holds), freed.Count);
                 }
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)

@@ -1,3 +1,4 @@
+using HexProperty.Caching;
 using HexProperty.Hosting;
 using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.Redis;
@@ -16,6 +17,7 @@ namespace HexProperty.Api.Tests;
 public sealed class ApiFixture : IAsyncLifetime
 {
     private readonly List<WebApplicationFactory<Program>> _factories = [];
+    private WebApplicationFactory<Program>? _replica;
 
     public DistributedApplication Servers { get; private set; } = null!;
 
@@ -56,6 +58,43 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     public HttpClient Client() => Api.CreateClient();
+
+    /// <summary>A second Api instance (started on first use) whose cache is connected to Redis: another node of the same system.</summary>
+    public async Task<WebApplicationFactory<Program>> ReplicaAsync()
+    {
+        _replica ??= StartApi();
+        _replica.CreateClient().Dispose();
+        await WaitForCacheAsync(_replica);
+        await WaitForCacheAsync(Api);
+        return _replica;
+    }
+
+    /// <summary>Waits until an Api instance's cache uses Redis (at start, and again after an outage).</summary>
+    public static async Task WaitForCacheAsync(WebApplicationFactory<Program> api, TimeSpan? timeout = null)
+    {
+        var cache = api.Services.GetRequiredService<LayeredHybridCache>();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!cache.IsConnected)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the Api's cache did not connect to Redis");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Kills redis-server the way a crash would; the orchestrator restarts it.</summary>
+    public async Task KillRedisAsync(Func<Task> whileDown)
+    {
+        var before = Servers.ResourceNotifications.GetInstances("cache")[0];
+        using (var process = System.Diagnostics.Process.GetProcessById(before.ProcessId!.Value))
+        {
+            process.Kill();
+        }
+
+        await whileDown();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await Servers.ResourceNotifications.WaitForResourceAsync(
+            "cache", instances => instances[0].RestartCount > before.RestartCount && instances[0].IsHealthy, timeout.Token);
+    }
 
     public async Task DisposeAsync()
     {

@@ -28,8 +28,8 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         var worker = await HealthAsync("worker");
         var web = await HealthAsync("web");
 
-        Assert.Equal(["cache", "hexdb", "self"], api.Order());
-        Assert.Equal(["hexdb", "messaging", "self"], worker.Order());
+        Assert.Equal(["cache", "hexdb", "hybrid-cache", "self"], api.Order());
+        Assert.Equal(["cache", "hexdb", "hybrid-cache", "messaging", "self"], worker.Order());
         Assert.Equal(["self"], web);
     }
 

@@ -3,10 +3,13 @@ using HexProperty.Api.Bookings;
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
+using HexProperty.Caching;
+using HexProperty.Data.Caching;
 using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
 
 namespace HexProperty.Api.Apis.Staff;
 
@@ -42,7 +45,7 @@ public static class StaffBlocksApi
     }
 
     public static async Task<Results<Created<BlockView>, ProblemHttpResult>> CreateAsync(
-        Guid unitId, BlockRequest request, ClaimsPrincipal user, HexDbContext db, Occupancy occupancy, TimeProvider time, CancellationToken cancellationToken)
+        Guid unitId, BlockRequest request, ClaimsPrincipal user, HexDbContext db, Occupancy occupancy, HybridCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
         if (!await db.Units.AnyAsync(u => u.Id == unitId && u.AgencyId == agency, cancellationToken))
@@ -64,7 +67,7 @@ public static class StaffBlocksApi
         await occupancy.ExpireLapsedHoldsAsync(unitId, block.Start, block.End, time.GetUtcNow(), cancellationToken);
         db.Blocks.Add(block);
         db.UnitOccupancy.Add(new UnitOccupancy { UnitId = unitId, BlockId = block.Id, CheckIn = block.Start, CheckOut = block.End });
-        return await SaveOrConflictAsync(db, occupancy, time, block, () => TypedResults.Created($"/api/staff/blocks/{block.Id}", BlockView.From(block)), cancellationToken);
+        return await SaveOrConflictAsync(db, occupancy, cache, time, block, () => TypedResults.Created($"/api/staff/blocks/{block.Id}", BlockView.From(block)), cancellationToken);
     }
 
     public static async Task<Results<Ok<BlockView>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
@@ -75,7 +78,7 @@ public static class StaffBlocksApi
     }
 
     public static async Task<Results<Ok<BlockView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, BlockRequest request, ClaimsPrincipal user, HexDbContext db, Occupancy occupancy, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, BlockRequest request, ClaimsPrincipal user, HexDbContext db, Occupancy occupancy, HybridCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
         var block = await db.Blocks.FirstOrDefaultAsync(b => b.Id == id && b.AgencyId == agency, cancellationToken);
@@ -101,10 +104,10 @@ public static class StaffBlocksApi
             taken.CheckOut = block.End;
         }
 
-        return await SaveOrConflictAsync(db, occupancy, time, block, () => TypedResults.Ok(BlockView.From(block)), cancellationToken);
+        return await SaveOrConflictAsync(db, occupancy, cache, time, block, () => TypedResults.Ok(BlockView.From(block)), cancellationToken);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(Guid id, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(Guid id, ClaimsPrincipal user, HexDbContext db, HybridCache cache, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
         var block = await db.Blocks.FirstOrDefaultAsync(b => b.Id == id && b.AgencyId == agency, cancellationToken);
@@ -122,11 +125,12 @@ public static class StaffBlocksApi
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
+        await InvalidateNightsAsync(db, cache, block.UnitId);
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<TSuccess, ProblemHttpResult>> SaveOrConflictAsync<TSuccess>(
-        HexDbContext db, Occupancy occupancy, TimeProvider time, Block block, Func<TSuccess> success, CancellationToken cancellationToken)
+        HexDbContext db, Occupancy occupancy, HybridCache cache, TimeProvider time, Block block, Func<TSuccess> success, CancellationToken cancellationToken)
         where TSuccess : IResult
     {
         var strategy = db.Database.CreateExecutionStrategy();
@@ -149,10 +153,18 @@ public static class StaffBlocksApi
         });
         if (saved)
         {
+            await InvalidateNightsAsync(db, cache, block.UnitId);
             return success();
         }
 
         var taken = await occupancy.OverlappingAsync(block.UnitId, block.Start, block.End, time.GetUtcNow(), cancellationToken, exceptBlock: block.Id);
         return Problems.Conflict("dates-unavailable", "The nights are taken", Occupancy.Describe(taken), Occupancy.ConflictExtensions(taken));
+    }
+
+    /// <summary>A block changed which nights of the unit are free: its property's calendar and searches are stale.</summary>
+    private static async Task InvalidateNightsAsync(HexDbContext db, HybridCache cache, Guid unitId)
+    {
+        var place = await db.Units.Where(u => u.Id == unitId).Select(u => new { u.PropertyId, u.Property!.City, u.Property.Country }).FirstAsync(CancellationToken.None);
+        await cache.InvalidateAfterWriteAsync(CacheTags.OccupancyChanged(place.PropertyId, place.City, place.Country));
     }
 }

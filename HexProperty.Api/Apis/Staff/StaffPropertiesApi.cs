@@ -2,10 +2,13 @@ using System.Security.Claims;
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
+using HexProperty.Caching;
+using HexProperty.Data.Caching;
 using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
 
 namespace HexProperty.Api.Apis.Staff;
 
@@ -58,7 +61,8 @@ public static class StaffPropertiesApi
         return property is null ? Problems.NotFound("property with this id in your agency") : TypedResults.Ok(PropertyView.From(property));
     }
 
-    public static async Task<Created<PropertyView>> CreateAsync(PropertyRequest request, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Created<PropertyView>> CreateAsync(
+        PropertyRequest request, ClaimsPrincipal user, HexDbContext db, HybridCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var property = new Property
@@ -75,11 +79,12 @@ public static class StaffPropertiesApi
         Apply(property, request, now);
         db.Properties.Add(property);
         await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAfterWriteAsync(CacheTags.PropertyChanged(property.Id, (property.City, property.Country)));
         return TypedResults.Created($"/api/staff/properties/{property.Id}", PropertyView.From(property));
     }
 
     public static async Task<Results<Ok<PropertyView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, PropertyRequest request, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, PropertyRequest request, ClaimsPrincipal user, HexDbContext db, HybridCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
         var property = await db.Properties.FirstOrDefaultAsync(p => p.Id == id && p.AgencyId == agency, cancellationToken);
@@ -88,17 +93,28 @@ public static class StaffPropertiesApi
             return Problems.NotFound("property with this id in your agency");
         }
 
+        var before = (property.City, property.Country);
         Apply(property, request, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAfterWriteAsync(CacheTags.PropertyChanged(property.Id, before, (property.City, property.Country)));
         return TypedResults.Ok(PropertyView.From(property));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(Guid id, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(
+        Guid id, ClaimsPrincipal user, HexDbContext db, HybridCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
-        var changed = await db.Properties.Where(p => p.Id == id && p.AgencyId == agency)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PropertyStatus.Inactive).SetProperty(p => p.UpdatedAt, time.GetUtcNow()), cancellationToken);
-        return changed == 0 ? Problems.NotFound("property with this id in your agency") : TypedResults.NoContent();
+        var property = await db.Properties.FirstOrDefaultAsync(p => p.Id == id && p.AgencyId == agency, cancellationToken);
+        if (property is null)
+        {
+            return Problems.NotFound("property with this id in your agency");
+        }
+
+        property.Status = PropertyStatus.Inactive;
+        property.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAfterWriteAsync(CacheTags.PropertyChanged(property.Id, (property.City, property.Country)));
+        return TypedResults.NoContent();
     }
 
     private static void Apply(Property property, PropertyRequest request, DateTimeOffset now)

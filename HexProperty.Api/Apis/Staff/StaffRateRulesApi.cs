@@ -2,10 +2,13 @@ using System.Security.Claims;
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
+using HexProperty.Caching;
+using HexProperty.Data.Caching;
 using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
 
 namespace HexProperty.Api.Apis.Staff;
 
@@ -37,7 +40,7 @@ public static class StaffRateRulesApi
     }
 
     public static async Task<Results<Created<RateRuleView>, ProblemHttpResult>> CreateAsync(
-        Guid unitId, RateRuleRequest request, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid unitId, RateRuleRequest request, ClaimsPrincipal user, HexDbContext db, HybridCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
         if (!await db.Units.AnyAsync(u => u.Id == unitId && u.AgencyId == agency, cancellationToken))
@@ -49,6 +52,7 @@ public static class StaffRateRulesApi
         Apply(rule, request);
         db.RateRules.Add(rule);
         await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAfterWriteAsync([CacheTags.Unit(unitId)]);
         return TypedResults.Created($"/api/staff/rate-rules/{rule.Id}", RateRuleView.From(rule));
     }
 
@@ -60,7 +64,7 @@ public static class StaffRateRulesApi
     }
 
     public static async Task<Results<Ok<RateRuleView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, RateRuleRequest request, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
+        Guid id, RateRuleRequest request, ClaimsPrincipal user, HexDbContext db, HybridCache cache, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
         var rule = await db.RateRules.FirstOrDefaultAsync(r => r.Id == id && r.AgencyId == agency, cancellationToken);
@@ -71,14 +75,23 @@ public static class StaffRateRulesApi
 
         Apply(rule, request);
         await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAfterWriteAsync([CacheTags.Unit(rule.UnitId)]);
         return TypedResults.Ok(RateRuleView.From(rule));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(Guid id, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(Guid id, ClaimsPrincipal user, HexDbContext db, HybridCache cache, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
-        var changed = await db.RateRules.Where(r => r.Id == id && r.AgencyId == agency).ExecuteUpdateAsync(s => s.SetProperty(r => r.Active, false), cancellationToken);
-        return changed == 0 ? Problems.NotFound("rate rule with this id in your agency") : TypedResults.NoContent();
+        var rule = await db.RateRules.FirstOrDefaultAsync(r => r.Id == id && r.AgencyId == agency, cancellationToken);
+        if (rule is null)
+        {
+            return Problems.NotFound("rate rule with this id in your agency");
+        }
+
+        rule.Active = false;
+        await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAfterWriteAsync([CacheTags.Unit(rule.UnitId)]);
+        return TypedResults.NoContent();
     }
 
     /// <summary>Keeps only the fields the kind uses, so a rule never carries stray values from another kind.</summary>

@@ -2,10 +2,13 @@ using System.Security.Claims;
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
+using HexProperty.Caching;
+using HexProperty.Data.Caching;
 using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
 
 namespace HexProperty.Api.Apis.Staff;
 
@@ -38,10 +41,11 @@ public static class StaffUnitsApi
     }
 
     public static async Task<Results<Created<UnitView>, ProblemHttpResult>> CreateAsync(
-        Guid propertyId, UnitRequest request, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid propertyId, UnitRequest request, ClaimsPrincipal user, HexDbContext db, HybridCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
-        if (!await db.Properties.AnyAsync(p => p.Id == propertyId && p.AgencyId == agency, cancellationToken))
+        var property = await db.Properties.AsNoTracking().FirstOrDefaultAsync(p => p.Id == propertyId && p.AgencyId == agency, cancellationToken);
+        if (property is null)
         {
             return Problems.NotFound("property with this id in your agency");
         }
@@ -51,6 +55,7 @@ public static class StaffUnitsApi
         Apply(unit, request, now);
         db.Units.Add(unit);
         await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAfterWriteAsync(CacheTags.UnitChanged(unit.Id, property.Id, property.City, property.Country));
         return TypedResults.Created($"/api/staff/units/{unit.Id}", UnitView.From(unit));
     }
 
@@ -62,10 +67,10 @@ public static class StaffUnitsApi
     }
 
     public static async Task<Results<Ok<UnitView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, UnitRequest request, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, UnitRequest request, ClaimsPrincipal user, HexDbContext db, HybridCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
-        var unit = await db.Units.FirstOrDefaultAsync(u => u.Id == id && u.AgencyId == agency, cancellationToken);
+        var unit = await db.Units.Include(u => u.Property).FirstOrDefaultAsync(u => u.Id == id && u.AgencyId == agency, cancellationToken);
         if (unit is null)
         {
             return Problems.NotFound("unit with this id in your agency");
@@ -73,15 +78,25 @@ public static class StaffUnitsApi
 
         Apply(unit, request, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAfterWriteAsync(CacheTags.UnitChanged(unit.Id, unit.PropertyId, unit.Property!.City, unit.Property.Country));
         return TypedResults.Ok(UnitView.From(unit));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(Guid id, ClaimsPrincipal user, HexDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(
+        Guid id, ClaimsPrincipal user, HexDbContext db, HybridCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var agency = CurrentStaff.From(user).AgencyId;
-        var changed = await db.Units.Where(u => u.Id == id && u.AgencyId == agency)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Active, false).SetProperty(u => u.UpdatedAt, time.GetUtcNow()), cancellationToken);
-        return changed == 0 ? Problems.NotFound("unit with this id in your agency") : TypedResults.NoContent();
+        var unit = await db.Units.Include(u => u.Property).FirstOrDefaultAsync(u => u.Id == id && u.AgencyId == agency, cancellationToken);
+        if (unit is null)
+        {
+            return Problems.NotFound("unit with this id in your agency");
+        }
+
+        unit.Active = false;
+        unit.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAfterWriteAsync(CacheTags.UnitChanged(unit.Id, unit.PropertyId, unit.Property!.City, unit.Property.Country));
+        return TypedResults.NoContent();
     }
 
     private static void Apply(Unit unit, UnitRequest request, DateTimeOffset now)

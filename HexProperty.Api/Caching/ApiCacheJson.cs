@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HexProperty.Api.Bookings;
+using HexProperty.Api.Contracts;
+
+namespace HexProperty.Api.Caching;
+
+/// <summary>How cached reads are stored in Redis: source-generated, so no reflection on the hot path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(PropertyDetails))]
+[JsonSerializable(typeof(AvailabilityCalendar))]
+[JsonSerializable(typeof(SearchPage))]
+[JsonSerializable(typeof(UnitPricing))]
+public sealed partial class ApiCacheJson : JsonSerializerContext;

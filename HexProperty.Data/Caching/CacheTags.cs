@@ -1,0 +1,35 @@
+namespace HexProperty.Data.Caching;
+
+/// <summary>
+/// The cache tags every cached read carries and every write invalidates, one scheme for the Api and the Worker.
+/// A tag names what the data depends on: a property's catalogue data, a unit's, an agency's, a property's taken
+/// nights, and the search results of a city or a country.
+/// </summary>
+public static class CacheTags
+{
+    public static string Property(Guid id) => "property:" + id.ToString("N");
+
+    public static string Unit(Guid id) => "unit:" + id.ToString("N");
+
+    public static string Agency(Guid id) => "agency:" + id.ToString("N");
+
+    /// <summary>Which nights of the property's units are taken: holds, bookings, blocks.</summary>
+    public static string Occupancy(Guid propertyId) => "occupancy:" + propertyId.ToString("N");
+
+    /// <summary>Search results by city; the city as guests type it and as properties store it meet here, trimmed and lower-case.</summary>
+    public static string City(string city) => "city:" + NormalizeCity(city);
+
+    public static string Country(string country) => "country:" + country.Trim().ToUpperInvariant();
+
+    public static string NormalizeCity(string city) => city.Trim().ToLowerInvariant();
+
+    /// <summary>What a change of a property's taken nights makes stale: its calendar and the searches that could list it.</summary>
+    public static string[] OccupancyChanged(Guid propertyId, string city, string country) => [Occupancy(propertyId), City(city), Country(country)];
+
+    /// <summary>What a change of a unit's terms makes stale: its pricing, its property's page and calendar, the searches.</summary>
+    public static string[] UnitChanged(Guid unitId, Guid propertyId, string city, string country) => [Unit(unitId), Property(propertyId), City(city), Country(country)];
+
+    /// <summary>What a change of a property's catalogue data makes stale, at its old and its new place.</summary>
+    public static string[] PropertyChanged(Guid propertyId, params (string City, string Country)[] places) =>
+        [Property(propertyId), .. places.SelectMany(p => new[] { City(p.City), Country(p.Country) }).Distinct()];
+}
