@@ -38,14 +38,37 @@ internal sealed class CacheMetrics
         meter.CreateObservableGauge("hexproperty.cache.local.size", localBytes, "By", "Payload bytes in the in-process layer.");
     }
 
-    public void Lookup(CacheProfile profile, string layer, bool hit) =>
+    public void Lookup(CacheProfile profile, string layer, bool hit)
+    {
+        var counters = profile.Counters;
+        if (layer == LayeredHybridCache.LocalLayer)
+        {
+            Interlocked.Increment(ref hit ? ref counters.LocalHits : ref counters.LocalMisses);
+        }
+        else
+        {
+            Interlocked.Increment(ref hit ? ref counters.DistributedHits : ref counters.DistributedMisses);
+        }
+
         _lookups.Add(1, new TagList { { "cache.profile", profile.Name }, { "cache.layer", layer }, { "cache.result", hit ? "hit" : "miss" } });
+    }
 
-    public void FactoryCompleted(CacheProfile profile, bool succeeded, TimeSpan elapsed) =>
+    public void FactoryCompleted(CacheProfile profile, bool succeeded, TimeSpan elapsed)
+    {
+        Interlocked.Increment(ref profile.Counters.FactoryCalls);
+        if (!succeeded)
+        {
+            Interlocked.Increment(ref profile.Counters.FactoryFailures);
+        }
+
         _factoryDuration.Record(elapsed.TotalSeconds, new TagList { { "cache.profile", profile.Name }, { "outcome", succeeded ? "success" : "failure" } });
+    }
 
-    public void StaleServed(CacheProfile profile, string reason) =>
+    public void StaleServed(CacheProfile profile, string reason)
+    {
+        Interlocked.Increment(ref profile.Counters.StaleServed);
         _staleServed.Add(1, new TagList { { "cache.profile", profile.Name }, { "reason", reason } });
+    }
 
     public void Bypassed(CacheProfile profile, string reason) =>
         _bypassed.Add(1, new TagList { { "cache.profile", profile.Name }, { "reason", reason } });

@@ -64,6 +64,8 @@ public sealed class CacheProfile
 
     public double? EagerRefreshThreshold { get; }
 
+    internal ProfileCounters Counters { get; } = new();
+
     /// <summary>A key in this profile's namespace.</summary>
     public string Key(string rest) => string.Concat(Namespace, ":", rest);
 }

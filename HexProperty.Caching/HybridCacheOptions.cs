@@ -9,6 +9,12 @@ namespace HexProperty.Caching;
 /// </summary>
 public sealed class HybridCacheOptions
 {
+    /// <summary>
+    /// Off, every call runs its factory and nothing is stored: the switch to rule the cache out when something looks
+    /// wrong, and the uncached side of a benchmark. Invalidations are still sent, so other nodes stay correct.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Options for a call that passes none and whose key matches no profile.</summary>
     public HybridCacheEntryOptions DefaultEntryOptions { get; set; } = new()
     {

@@ -15,8 +15,8 @@ namespace HexProperty.Caching;
 /// </summary>
 public sealed partial class LayeredHybridCache : HybridCache, IDisposable
 {
-    private const string Local = "local";
-    private const string Distributed = "distributed";
+    internal const string LocalLayer = "local";
+    internal const string DistributedLayer = "distributed";
 
     private readonly HybridCacheOptions _options;
     private readonly CacheProfiles _profiles;
@@ -82,6 +82,18 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
     /// <summary>Whether the cache was configured with Redis at all.</summary>
     public bool HasDistributedLayer => _redis is not null;
 
+    /// <summary>Totals per profile since start, and the state of both layers.</summary>
+    public CacheStatistics Statistics
+    {
+        get
+        {
+            var local = _local.GetCurrentStatistics();
+            return new CacheStatistics(
+                _options.Enabled, HasDistributedLayer, IsConnected, local?.CurrentEntryCount ?? 0, local?.CurrentEstimatedSize ?? 0,
+                [.. _profiles.All.Append(_profiles.Default).Select(p => p.Counters.Snapshot(p.Name))]);
+        }
+    }
+
     /// <summary>This node's identity on the backplane.</summary>
     public Guid InstanceId { get; } = Guid.NewGuid();
 
@@ -92,7 +104,7 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
         var profile = _profiles.ForKey(key);
-        if (!IsCacheable(key, profile))
+        if (!_options.Enabled || !IsCacheable(key, profile))
         {
             return factory(state, cancellationToken);
         }
@@ -104,7 +116,7 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
             var now = _clock.Now;
             if (TryGetLocal(key, now, out var entry, out stale))
             {
-                _metrics.Lookup(profile, Local, hit: true);
+                _metrics.Lookup(profile, LocalLayer, hit: true);
                 if (now >= entry.RefreshAt)
                 {
                     StartRefresh(key, profile, state, factory, options, tags, flags, entry);
@@ -113,7 +125,7 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
                 return new ValueTask<T>(ValueOf<T>(entry));
             }
 
-            _metrics.Lookup(profile, Local, hit: false);
+            _metrics.Lookup(profile, LocalLayer, hit: false);
         }
 
         return new ValueTask<T>(JoinAsync(key, profile, state, factory, options, tags, flags, stale, cancellationToken));
@@ -127,18 +139,18 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         var profile = _profiles.ForKey(key);
-        if (!IsCacheable(key, profile))
+        if (!_options.Enabled || !IsCacheable(key, profile))
         {
             return (false, default);
         }
 
         if (TryGetLocal(key, _clock.Now, out var entry, out _))
         {
-            _metrics.Lookup(profile, Local, hit: true);
+            _metrics.Lookup(profile, LocalLayer, hit: true);
             return (true, ValueOf<T>(entry));
         }
 
-        _metrics.Lookup(profile, Local, hit: false);
+        _metrics.Lookup(profile, LocalLayer, hit: false);
         var (fresh, _) = await ReadDistributedAsync<T>(key, profile, options: null, HybridCacheEntryFlags.None, refreshing: false);
         return fresh is null ? (false, default) : (true, ValueOf<T>(fresh));
     }
@@ -148,7 +160,7 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         var profile = _profiles.ForKey(key);
-        if (!IsCacheable(key, profile))
+        if (!_options.Enabled || !IsCacheable(key, profile))
         {
             return;
         }
@@ -530,7 +542,7 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
         {
             if (remote.IsFresh(now) && !(refreshing && now >= remote.RefreshAt))
             {
-                _metrics.Lookup(profile, Distributed, hit: true);
+                _metrics.Lookup(profile, DistributedLayer, hit: true);
                 var local = LocalCopy(remote, profile, options, now, Reused<T>(remote));
                 if ((flags & HybridCacheEntryFlags.DisableLocalCacheWrite) == 0)
                 {
@@ -540,11 +552,11 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
                 return (local, null);
             }
 
-            _metrics.Lookup(profile, Distributed, hit: false);
+            _metrics.Lookup(profile, DistributedLayer, hit: false);
             return (null, remote.IsUsableStale(now) ? remote : null);
         }
 
-        _metrics.Lookup(profile, Distributed, hit: false);
+        _metrics.Lookup(profile, DistributedLayer, hit: false);
         return (null, null);
     }
 

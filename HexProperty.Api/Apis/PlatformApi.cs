@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HexProperty.Caching;
 using HexProperty.Data.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,10 @@ public static class PlatformApi
             .WithName("GetPlatformStatus")
             .WithTags("Platform")
             .WithSummary("Reports this Api instance's database and cache round trips.");
+        app.MapGet("/api/platform/cache", (LayeredHybridCache cache) => TypedResults.Ok(cache.Statistics))
+            .WithName("GetCacheStatistics")
+            .WithTags("Platform")
+            .WithSummary("This instance's cache: hits and misses per profile and layer since it started, and whether Redis is in use.");
         return app;
     }
 

@@ -135,7 +135,7 @@ public sealed class BookingService(
             return Problems.Conflict("dates-unavailable", "The dates are not available", Occupancy.Describe(taken), Occupancy.ConflictExtensions(taken));
         }
 
-        await cache.InvalidateAfterWriteAsync(CacheTags.OccupancyChanged(property.Id, property.City, property.Country));
+        await cache.InvalidateAfterWriteAsync(CacheTags.OccupancyChanged(property.Id, property.City, property.Country, booking.CheckIn, booking.CheckOut));
         logger.LogInformation("Booking {Reference} holds unit {Unit} {CheckIn}..{CheckOut} until {Expiry}", booking.Reference, unit.Id, booking.CheckIn, booking.CheckOut, booking.HoldExpiresAt);
         var guest = await db.Guests.AsNoTracking().SingleAsync(g => g.Id == booking.GuestId, cancellationToken);
         return BookingView.From(booking, guest, null, null);
@@ -285,7 +285,7 @@ public sealed class BookingService(
             await db.UnitOccupancy.Where(o => o.BookingId == booking.Id).ExecuteDeleteAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            await cache.InvalidateAfterWriteAsync(CacheTags.OccupancyChanged(booking.PropertyId, booking.Property.City, booking.Property.Country));
+            await cache.InvalidateAfterWriteAsync(CacheTags.OccupancyChanged(booking.PropertyId, booking.Property.City, booking.Property.Country, booking.CheckIn, booking.CheckOut));
             logger.LogInformation("Booking {Reference} cancelled; refund {Amount} {Currency} ({Percent} %, {Policy})",
                 booking.Reference, refund.Amount, refund.Currency, percent, booking.Property.CancellationPolicy);
             return BookingView.From(booking, booking.Guest!, payment, refund);

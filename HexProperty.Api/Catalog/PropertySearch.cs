@@ -14,8 +14,9 @@ namespace HexProperty.Api.Catalog;
 /// The guests' property search, one SQL statement: active properties in a city or country, with all the asked
 /// amenities, priced by their cheapest active unit that takes the guests and (with dates) is free and allows that
 /// stay length. Keyset pagination: the cursor carries the last row's sort key and id, so a page costs the same
-/// however deep it is. Pages are cached per question until anything in their city (or country) changes: a property,
-/// a unit, or a unit's taken nights; the sweeper invalidates them too when a hold lapses.
+/// however deep it is. Pages are cached per question until their place's catalogue changes (a property or a unit), or,
+/// for a dated search, until nights are taken or freed there in the weeks of the stay (the sweeper invalidates them
+/// too when a hold lapses).
 /// </summary>
 public sealed class PropertySearch(NpgsqlDataSource dataSource, HybridCache cache, CacheProfiles profiles)
 {
@@ -31,7 +32,17 @@ public sealed class PropertySearch(NpgsqlDataSource dataSource, HybridCache cach
     public ValueTask<SearchPage> SearchAsync(Criteria criteria, CancellationToken cancellationToken) =>
         cache.GetOrCreateAsync(
             _profile.Key(KeyOf(criteria)), (Search: this, Criteria: criteria), static (state, token) => state.Search.ReadAsync(state.Criteria, token),
-            _profile.EntryOptions, [criteria.City is { } city ? CacheTags.City(city) : CacheTags.Country(criteria.Country!)], cancellationToken);
+            _profile.EntryOptions, TagsOf(criteria), cancellationToken);
+
+    /// <summary>
+    /// The place's tag (any change to its catalogue), and for a dated search the place's weeks it spans (a hold or a
+    /// block there): a booking in March leaves June's searches cached.
+    /// </summary>
+    private static string[] TagsOf(Criteria criteria)
+    {
+        var place = criteria.City is { } city ? CacheTags.City(city) : CacheTags.Country(criteria.Country!);
+        return criteria is { CheckIn: { } checkIn, CheckOut: { } checkOut } ? [place, .. CacheTags.Nights(place, checkIn, checkOut)] : [place];
+    }
 
     /// <summary>Everything that shapes the answer, normalised so equal questions share an entry (not the clock).</summary>
     private static string KeyOf(Criteria c) => string.Join('|',

@@ -12,42 +12,42 @@ namespace HexProperty.Data.Persistence;
 /// </summary>
 public static class HoldExpiry
 {
-    /// <summary>A property whose nights were freed, with its place, so cached calendars and searches can be invalidated.</summary>
-    public sealed record FreedProperty(Guid PropertyId, string City, string Country, int Holds);
+    /// <summary>Nights a lapsed hold freed, with the property's place, so cached calendars and searches can be invalidated.</summary>
+    public sealed record FreedStay(Guid BookingId, Guid PropertyId, string City, string Country, DateOnly CheckIn, DateOnly CheckOut);
 
-    public static async Task<IReadOnlyList<FreedProperty>> ExpireLapsedAsync(
+    public static async Task<IReadOnlyList<FreedStay>> ExpireLapsedAsync(
         NpgsqlDataSource dataSource, HybridCache cache, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var freed = await ExpireLapsedAsync(dataSource, now, cancellationToken);
         if (freed.Count > 0)
         {
             // Not cancelled: the holds are expired now, and the cache must hear of it.
-            await cache.RemoveByTagAsync(freed.SelectMany(p => CacheTags.OccupancyChanged(p.PropertyId, p.City, p.Country)), CancellationToken.None);
+            await cache.RemoveByTagAsync(freed.SelectMany(s => CacheTags.OccupancyChanged(s.PropertyId, s.City, s.Country, s.CheckIn, s.CheckOut)), CancellationToken.None);
         }
 
         return freed;
     }
 
-    private static async Task<IReadOnlyList<FreedProperty>> ExpireLapsedAsync(NpgsqlDataSource dataSource, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<FreedStay>> ExpireLapsedAsync(NpgsqlDataSource dataSource, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             with lapsed as (
                 update bookings set status = 'Expired', hold_expires_at = null, expired_at = $1
                 where status = 'Held' and hold_expires_at <= $1
-                returning id, property_id
+                returning id, property_id, check_in, check_out
             ), freed as (
                 delete from unit_occupancy where booking_id in (select id from lapsed)
             )
-            select p.id, p.city, p.country, count(*)::int
+            select l.id, p.id, p.city, p.country, l.check_in, l.check_out
             from lapsed l join properties p on p.id = l.property_id
-            group by p.id, p.city, p.country
             """);
         command.Parameters.AddWithValue(now);
-        var freed = new List<FreedProperty>();
+        var freed = new List<FreedStay>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            freed.Add(new FreedProperty(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)));
+            freed.Add(new FreedStay(
+                reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateOnly>(5)));
         }
 
         return freed;

@@ -22,7 +22,7 @@ public sealed class HoldSweeper(NpgsqlDataSource dataSource, HybridCache cache, 
                 var freed = await HoldExpiry.ExpireLapsedAsync(dataSource, cache, time.GetUtcNow(), stoppingToken);
                 if (freed.Count > 0)
                 {
-                    logger.LogInformation("Expired {Count} lapsed holds in {Properties} properties", freed.Sum(p => p.Holds), freed.Count);
+                    logger.LogInformation("Expired {Count} lapsed holds in {Properties} properties", freed.Count, freed.Select(s => s.PropertyId).Distinct().Count());
                 }
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)

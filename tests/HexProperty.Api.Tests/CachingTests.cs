@@ -49,6 +49,58 @@ public sealed class CachingTests(ApiFixture api, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_platform_reports_each_profiles_hits_and_misses()
+    {
+        var staff = await StaffSession.SignUpAsync(api);
+        var (propertyId, _) = await staff.CreateBookableUnitAsync();
+        var client = api.Client();
+        var before = await DetailsStatisticsAsync(client);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await client.GetAsync($"/api/properties/{propertyId}");
+        }
+
+        var after = await DetailsStatisticsAsync(client);
+        Assert.Equal(2, (long)after["localHits"]! - (long)before["localHits"]!);
+        Assert.Equal(1, (long)after["localMisses"]! - (long)before["localMisses"]!);
+        Assert.Equal(1, (long)after["factoryCalls"]! - (long)before["factoryCalls"]!);
+    }
+
+    [Fact]
+    public async Task A_hold_refreshes_the_dated_searches_of_its_weeks_and_leaves_other_weeks_cached()
+    {
+        var staff = await StaffSession.SignUpAsync(api);
+        var city = "Weektown " + Guid.NewGuid().ToString("N")[..8];
+        var unitId = await staff.CreateUnitAsync(await staff.CreatePropertyAsync(city: city));
+        var client = api.Client();
+        var held = api.Clock.Today.AddDays(100);
+        var later = held.AddDays(28);
+        string Search(DateOnly checkIn) => $"/api/properties?city={Uri.EscapeDataString(city)}&checkIn={checkIn:yyyy-MM-dd}&checkOut={checkIn.AddDays(2):yyyy-MM-dd}";
+        await client.GetAsync(Search(held));
+        await client.GetAsync(Search(later));
+        var before = await StatisticsAsync(client, "search");
+
+        await Guest.HoldAsync(client, unitId, held, held.AddDays(2));
+        var sameWeek = await (await client.GetAsync(Search(held))).BodyAsync();
+        var otherWeek = await (await client.GetAsync(Search(later))).BodyAsync();
+
+        var after = await StatisticsAsync(client, "search");
+        Assert.Empty(sameWeek["items"]!.AsArray());
+        Assert.Single(otherWeek["items"]!.AsArray());
+        Assert.Equal(1, (long)after["factoryCalls"]! - (long)before["factoryCalls"]!); // only the week of the hold was read again
+    }
+
+    private static Task<System.Text.Json.Nodes.JsonNode> DetailsStatisticsAsync(HttpClient client) => StatisticsAsync(client, "property-details");
+
+    private static async Task<System.Text.Json.Nodes.JsonNode> StatisticsAsync(HttpClient client, string profile)
+    {
+        var statistics = await (await client.GetAsync("/api/platform/cache")).BodyAsync();
+        Assert.True((bool)statistics["redisConnected"]!);
+        return statistics["profiles"]!.AsArray().Single(p => (string?)p!["profile"] == profile)!;
+    }
+
+    [Fact]
     public async Task Property_details_carry_an_ETag_and_answer_304_until_the_property_changes()
     {
         var staff = await StaffSession.SignUpAsync(api);

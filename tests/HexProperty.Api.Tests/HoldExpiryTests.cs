@@ -54,7 +54,8 @@ public sealed class HoldExpiryTests(ApiFixture api)
         var expired = await HoldExpiry.ExpireLapsedAsync(dataSource, api.Api.Services.GetRequiredService<HybridCache>(), api.Clock.GetUtcNow(), CancellationToken.None);
 
         // Ours, with the place whose cached calendars and searches it makes stale; holds other tests left to lapse are swept too.
-        Assert.Contains(expired, p => p.PropertyId == propertyId && p.Holds == 1 && p.City == "Lisbon" && p.Country == "PT");
+        var freed = Assert.Single(expired, s => s.PropertyId == propertyId);
+        Assert.Equal(("Lisbon", "PT", checkIn, checkIn.AddDays(2)), (freed.City, freed.Country, freed.CheckIn, freed.CheckOut));
         Assert.Equal("Expired", await StatusInDatabaseAsync((string)lapsing["reference"]!));
         Assert.Equal("Held", await StatusInDatabaseAsync((string)live["reference"]!));
         Assert.Empty(await HoldExpiry.ExpireLapsedAsync(dataSource, api.Api.Services.GetRequiredService<HybridCache>(), api.Clock.GetUtcNow(), CancellationToken.None));

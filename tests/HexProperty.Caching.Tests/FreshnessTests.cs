@@ -123,4 +123,28 @@ public sealed class FreshnessTests(RedisFixture redis)
         Assert.Equal(2, await node.Cache.GetOrCreateAsync("strict:short", _ => ValueTask.FromResult(2)));
         Assert.False(await node.Redis!.GetDatabase().KeyExistsAsync(prefix + "strict:missing"));
     }
+
+    [Fact]
+    public async Task A_tag_the_factory_adds_invalidates_the_entry_like_a_tag_of_the_call()
+    {
+        await using var node = await CacheNode.StartAsync(redis.ConnectionString, CacheNode.NewPrefix(), settings: Profile);
+        var version = 1;
+        ValueTask<int> Load(CancellationToken _)
+        {
+            CacheResult.AddTags("agency:7"); // known only once the row is read
+            return ValueTask.FromResult(version);
+        }
+
+        await node.Cache.GetOrCreateAsync("strict:tagged", Load, tags: ["property:1"]);
+        version = 2;
+        Assert.Equal(1, await node.Cache.GetOrCreateAsync("strict:tagged", Load, tags: ["property:1"]));
+        await node.Cache.RemoveByTagAsync("agency:7");
+
+        Assert.Equal(2, await node.Cache.GetOrCreateAsync("strict:tagged", Load, tags: ["property:1"]));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await node.Cache.GetOrCreateAsync("strict:bad", _ =>
+        {
+            CacheResult.AddTags("*");
+            return ValueTask.FromResult(0);
+        }));
+    }
 }

@@ -35,4 +35,43 @@ public sealed class MetricsTests(RedisFixture redis)
         Assert.Equal(1, b.Measurements.Sum("hexproperty.cache.lookups", "cache.profile=details", "cache.layer=distributed", "cache.result=hit"));
         Assert.Equal(0, b.Measurements.Sum("hexproperty.cache.factory.duration"));
     }
+
+    [Fact]
+    public async Task Statistics_count_what_the_metrics_count_per_profile()
+    {
+        var settings = new Dictionary<string, string?> { ["Caching:Profiles:details:Expiration"] = "01:00:00" };
+        await using var node = await CacheNode.StartAsync(redis.ConnectionString, CacheNode.NewPrefix(), settings: settings);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await node.Cache.GetOrCreateAsync("details:1", _ => ValueTask.FromResult(1));
+        }
+
+        await Assert.ThrowsAsync<TimeoutException>(async () => await node.Cache.GetOrCreateAsync<int>("details:2", _ => throw new TimeoutException()));
+
+        var details = node.Cache.Statistics.Profiles.Single(p => p.Profile == "details");
+        Assert.Equal(new CacheProfileStatistics("details", 3, 2, 0, 2, 2, 1, 0), details);
+        Assert.Equal(0.6, details.HitRatio, 3);
+        Assert.True(node.Cache.Statistics.RedisConnected);
+        Assert.Equal(1, node.Cache.Statistics.LocalEntries);
+    }
+
+    [Fact]
+    public async Task A_disabled_cache_runs_every_factory_and_stores_nothing_but_still_sends_invalidations()
+    {
+        var prefix = CacheNode.NewPrefix();
+        await using var off = await CacheNode.StartAsync(redis.ConnectionString, prefix, configure: o => o.Enabled = false);
+        await using var on = await CacheNode.StartAsync(redis.ConnectionString, prefix);
+        var calls = 0;
+        await on.Cache.GetOrCreateAsync("k", _ => ValueTask.FromResult(1), tags: ["t"]);
+
+        await off.Cache.GetOrCreateAsync("k", _ => ValueTask.FromResult(++calls));
+        await off.Cache.GetOrCreateAsync("k", _ => ValueTask.FromResult(++calls));
+        await off.Cache.RemoveByTagAsync("t");
+
+        Assert.Equal(2, calls);
+        Assert.False(off.Cache.Statistics.Enabled);
+        await on.WaitUntilAsync(() => on.Measurements.Sum("hexproperty.cache.backplane.messages", "direction=received") >= 1, "the invalidation");
+        Assert.Equal(2, await on.Cache.GetOrCreateAsync("k", _ => ValueTask.FromResult(2), tags: ["t"]));
+    }
 }

@@ -87,6 +87,7 @@ public static class StaffBlocksApi
             return Problems.NotFound("block with this id in your agency");
         }
 
+        var before = (block.Start, block.End, block.Active);
         block.Kind = request.Kind;
         block.Start = request.Start;
         block.End = request.End;
@@ -104,7 +105,9 @@ public static class StaffBlocksApi
             taken.CheckOut = block.End;
         }
 
-        return await SaveOrConflictAsync(db, occupancy, cache, time, block, () => TypedResults.Ok(BlockView.From(block)), cancellationToken);
+        // The nights it held before are freed too (if it held any).
+        (DateOnly Start, DateOnly End)? freed = before.Active ? (before.Start, before.End) : null;
+        return await SaveOrConflictAsync(db, occupancy, cache, time, block, () => TypedResults.Ok(BlockView.From(block)), cancellationToken, freed);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(Guid id, ClaimsPrincipal user, HexDbContext db, HybridCache cache, CancellationToken cancellationToken)
@@ -125,12 +128,13 @@ public static class StaffBlocksApi
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
-        await InvalidateNightsAsync(db, cache, block.UnitId);
+        await InvalidateNightsAsync(db, cache, block.UnitId, (block.Start, block.End));
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<TSuccess, ProblemHttpResult>> SaveOrConflictAsync<TSuccess>(
-        HexDbContext db, Occupancy occupancy, HybridCache cache, TimeProvider time, Block block, Func<TSuccess> success, CancellationToken cancellationToken)
+        HexDbContext db, Occupancy occupancy, HybridCache cache, TimeProvider time, Block block, Func<TSuccess> success, CancellationToken cancellationToken,
+        (DateOnly Start, DateOnly End)? freed = null)
         where TSuccess : IResult
     {
         var strategy = db.Database.CreateExecutionStrategy();
@@ -153,7 +157,7 @@ public static class StaffBlocksApi
         });
         if (saved)
         {
-            await InvalidateNightsAsync(db, cache, block.UnitId);
+            await InvalidateNightsAsync(db, cache, block.UnitId, (block.Start, block.End), freed);
             return success();
         }
 
@@ -161,10 +165,11 @@ public static class StaffBlocksApi
         return Problems.Conflict("dates-unavailable", "The nights are taken", Occupancy.Describe(taken), Occupancy.ConflictExtensions(taken));
     }
 
-    /// <summary>A block changed which nights of the unit are free: its property's calendar and searches are stale.</summary>
-    private static async Task InvalidateNightsAsync(HexDbContext db, HybridCache cache, Guid unitId)
+    /// <summary>A block changed which nights of the unit are free: its property's calendar and the searches of those weeks are stale.</summary>
+    private static async Task InvalidateNightsAsync(HexDbContext db, HybridCache cache, Guid unitId, params (DateOnly Start, DateOnly End)?[] ranges)
     {
         var place = await db.Units.Where(u => u.Id == unitId).Select(u => new { u.PropertyId, u.Property!.City, u.Property.Country }).FirstAsync(CancellationToken.None);
-        await cache.InvalidateAfterWriteAsync(CacheTags.OccupancyChanged(place.PropertyId, place.City, place.Country));
+        await cache.InvalidateAfterWriteAsync(ranges.OfType<(DateOnly Start, DateOnly End)>()
+            .SelectMany(r => CacheTags.OccupancyChanged(place.PropertyId, place.City, place.Country, r.Start, r.End)).Distinct());
     }
 }
