@@ -11,6 +11,7 @@ internal sealed class ChildProcess
 {
     private const string SetSid = "/usr/bin/setsid";
     private const string SetPriv = "/usr/bin/setpriv";
+    private static readonly TimeSpan SessionWait = TimeSpan.FromSeconds(5);
 
     private readonly Process _process;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,7 +76,22 @@ internal sealed class ChildProcess
             child.OnExited();
         }
 
+        await child.WaitForOwnSessionAsync();
         return child;
+    }
+
+    /// <summary>
+    /// Process.Start returns once setsid has been exec'd, a moment before it calls setsid(2). Until then the child
+    /// is in our session and process group: a Ctrl+C would reach it and a group kill would miss it. Waiting the
+    /// few microseconds closes that window for every caller.
+    /// </summary>
+    private async Task WaitForOwnSessionAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!Exited.IsCompleted && Posix.SessionId(Pid) is { } session && session != Pid && deadline.Elapsed < SessionWait)
+        {
+            await Task.Delay(1);
+        }
     }
 
     /// <summary>Runs a setup command (initdb, chown) to completion; a non-zero exit throws with its last output.</summary>

@@ -37,14 +37,20 @@ internal static partial class Posix
     /// The process's start time in clock ticks since boot (field 22 of /proc/pid/stat); with the PID it names one
     /// process for good, so a PID the kernel has since given to another program is never mistaken for ours.
     /// </summary>
-    public static long? StartTime(int pid)
+    public static long? StartTime(int pid) => StatField(pid, 19);
+
+    /// <summary>The session id of a process (its session leader's PID), or null when it is gone.</summary>
+    public static long? SessionId(int pid) => StatField(pid, 3);
+
+    /// <summary>A numeric field of /proc/PID/stat, counted from the state field (field 3 of proc(5)) as 0.</summary>
+    private static long? StatField(int pid, int index)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             // The command name (field 2) is in parentheses and may contain spaces; fields after it are plain.
             var afterName = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(afterName[19], System.Globalization.CultureInfo.InvariantCulture);
+            return long.Parse(afterName[index], System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
