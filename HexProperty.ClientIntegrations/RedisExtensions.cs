@@ -22,12 +22,35 @@ public static class RedisExtensions
             options.ClientName ??= builder.Environment.ApplicationName;
             return ConnectionMultiplexer.Connect(options);
         });
+        builder.Services.AddHostedService<RedisConnector>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             connectionName,
             services => new RedisHealthCheck(services.GetRequiredService<IConnectionMultiplexer>()),
             HealthStatus.Unhealthy,
             ["ready", "redis"]));
         return builder;
+    }
+
+    /// <summary>
+    /// Connects while the host starts, before the server takes requests. Connect blocks, and blocking inside a DI
+    /// factory holds the container's lock: when the first requests after a start all need Redis at once, every
+    /// thread-pool thread waits on that lock while the connect waits for a pool thread. A replica started under load
+    /// hung that way for good (found by bench/api-cache.sh).
+    /// </summary>
+    private sealed class RedisConnector(IServiceProvider services) : IHostedLifecycleService
+    {
+        public Task StartingAsync(CancellationToken cancellationToken) =>
+            Task.Run(services.GetRequiredService<IConnectionMultiplexer>, cancellationToken);
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
