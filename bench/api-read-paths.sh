@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Throughput and latency of the Api's guest read paths (search, property details, availability, quote), uncached,
+# Throughput and latency of the Api's guest read paths (search, property details, availability, quote) as the
+# running Api serves them (cached since the hybrid cache; bench/api-cache.sh compares with the cache off),
 # at 64 connections, beside the same Api's /alive in the same run; then EXPLAIN (ANALYZE, BUFFERS) of the queries
 # behind them, saved to bench/plans/. Needs the system running from a Release build with the large data set:
 #   dotnet run -c Release --project HexProperty.AppHost
@@ -75,17 +76,15 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM; wrk 
 property=$(head -1 "$work/properties"); unit=$(head -1 "$work/units"); city=$(head -1 "$work/cities")
 check_in=$(date -d '+30 days' +%F); check_out=$(date -d '+33 days' +%F); now=$(date -u +%FT%TZ)
 explain() { { echo "-- $2"; psql -X -c "explain (analyze, buffers, costs off) $3"; } >"bench/plans/$1.txt"; }
-explain search "Guest search by city with dates (PropertySearch.cs), city $city" "
-select p.id, p.name, m.from_rate from properties p
-cross join lateral (
-  select min(u.base_nightly_rate) as from_rate from units u
-  where u.property_id = p.id and u.active and u.capacity >= 2
-    and ('$check_out'::date - '$check_in'::date) between u.min_nights and u.max_nights
-    and not exists (select 1 from unit_occupancy o where o.unit_id = u.id and o.stay && daterange('$check_in', '$check_out', '[)')
-                    and (o.expires_at is null or o.expires_at > '$now'))
-) m
-where p.status = 'Active' and lower(p.city) = lower('$city') and p.amenities @> '{}' and m.from_rate is not null
-order by m.from_rate, p.id limit 21"
+monday=$(date -d "$check_in -$(( ($(date -d "$check_in" +%u) + 6) % 7 )) days" +%F)
+explain search-places "Search: a place's catalogue, cached per place (PropertySearch.cs), city $city" "
+select p.id, lower(p.name), p.country, p.amenities, u.id, u.capacity, u.base_nightly_rate, u.min_nights, u.max_nights
+from properties p join units u on u.property_id = p.id and u.active
+where p.status = 'Active' and lower(p.city) = lower('$city') order by p.id"
+explain search-nights "Search: the nights taken in a place in one week, cached per place and week (PropertySearch.cs), city $city" "
+select o.unit_id, greatest(lower(o.stay), '$monday'::date), least(upper(o.stay), '$monday'::date + 7), o.expires_at
+from unit_occupancy o join units u on u.id = o.unit_id join properties p on p.id = u.property_id
+where lower(p.city) = lower('$city') and o.stay && daterange('$monday', '$monday'::date + 7, '[)') and (o.expires_at is null or o.expires_at > '$now')"
 explain details "Property details (PropertiesApi.cs): the property and its active units" "
 select p.*, u.* from properties p left join units u on u.property_id = p.id and u.active where p.id = '$property' and p.status = 'Active' order by u.name"
 explain availability "Availability calendar over three months (AvailabilityCalendarQuery.cs)" "

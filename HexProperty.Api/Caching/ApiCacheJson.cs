@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HexProperty.Api.Bookings;
+using HexProperty.Api.Catalog;
 using HexProperty.Api.Contracts;
 
 namespace HexProperty.Api.Caching;
@@ -9,6 +10,7 @@ namespace HexProperty.Api.Caching;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(PropertyDetails))]
 [JsonSerializable(typeof(AvailabilityCalendar))]
-[JsonSerializable(typeof(SearchPage))]
+[JsonSerializable(typeof(PlaceCatalogue))]
+[JsonSerializable(typeof(PlaceNights))]
 [JsonSerializable(typeof(UnitPricing))]
 public sealed partial class ApiCacheJson : JsonSerializerContext;

@@ -10,11 +10,15 @@ namespace HexProperty.Api.Caching;
 public static class ApiCaching
 {
     public const string PropertyDetails = "property-details";
-    public const string Search = "search";
+    /// <summary>A place's searchable catalogue: its active properties and units.</summary>
+    public const string SearchPlaces = "search-places";
+
+    /// <summary>The nights taken in a place in one week.</summary>
+    public const string SearchNights = "search-nights";
     public const string Availability = "availability";
     public const string UnitPricing = "unit-pricing";
 
-    public static readonly string[] Profiles = [PropertyDetails, Search, Availability, UnitPricing];
+    public static readonly string[] Profiles = [PropertyDetails, SearchPlaces, SearchNights, Availability, UnitPricing];
 
     public static WebApplicationBuilder AddApiCaching(this WebApplicationBuilder builder)
     {

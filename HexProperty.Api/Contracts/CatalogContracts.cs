@@ -11,8 +11,7 @@ public sealed record SearchQuery(
     string? City, string? Country, DateOnly? CheckIn, DateOnly? CheckOut, int? Guests, decimal? MinPrice, decimal? MaxPrice,
     string? Amenities, string? Sort, int? Limit, string? After);
 
-/// <summary>A page of search results; immutable, so one cached instance serves every reader.</summary>
-[ImmutableObject(true)]
+/// <summary>A page of search results.</summary>
 public sealed record SearchPage(IReadOnlyList<PropertySummary> Items, string? Next);
 
 /// <param name="FromNightlyRate">The lowest base nightly rate among the units that match (guests, dates).</param>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using HexProperty.Data.Caching;
 using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -79,17 +80,47 @@ public sealed class CachingTests(ApiFixture api, ITestOutputHelper output)
         string Search(DateOnly checkIn) => $"/api/properties?city={Uri.EscapeDataString(city)}&checkIn={checkIn:yyyy-MM-dd}&checkOut={checkIn.AddDays(2):yyyy-MM-dd}";
         await client.GetAsync(Search(held));
         await client.GetAsync(Search(later));
-        var before = await StatisticsAsync(client, "search");
+        var nightsBefore = await StatisticsAsync(client, "search-nights");
+        var placesBefore = await StatisticsAsync(client, "search-places");
+        var weeks = CacheTags.Nights(CacheTags.City(city), held, held.AddDays(2)).Count();
 
         await Guest.HoldAsync(client, unitId, held, held.AddDays(2));
         var sameWeek = await (await client.GetAsync(Search(held))).BodyAsync();
         var otherWeek = await (await client.GetAsync(Search(later))).BodyAsync();
 
-        var after = await StatisticsAsync(client, "search");
         Assert.Empty(sameWeek["items"]!.AsArray());
         Assert.Single(otherWeek["items"]!.AsArray());
-        Assert.Equal(1, (long)after["factoryCalls"]! - (long)before["factoryCalls"]!); // only the week of the hold was read again
+        // Only the taken nights of the hold's weeks were read again; the place's catalogue and other weeks stayed cached.
+        Assert.Equal(weeks, Delta(await StatisticsAsync(client, "search-nights"), nightsBefore, "factoryCalls"));
+        Assert.Equal(0, Delta(await StatisticsAsync(client, "search-places"), placesBefore, "factoryCalls"));
     }
+
+    [Fact]
+    public async Task Searches_with_other_dates_and_filters_in_a_warm_place_read_no_database()
+    {
+        var staff = await StaffSession.SignUpAsync(api);
+        var city = "Warmtown " + Guid.NewGuid().ToString("N")[..8];
+        await staff.CreateUnitAsync(await staff.CreatePropertyAsync(city: city));
+        var client = api.Client();
+        var from = api.Clock.Today.AddDays(30);
+        string Search(int offset, int nights, string extra = "") =>
+            $"/api/properties?city={Uri.EscapeDataString(city)}&checkIn={from.AddDays(offset):yyyy-MM-dd}&checkOut={from.AddDays(offset + nights):yyyy-MM-dd}{extra}";
+        await client.GetAsync(Search(0, 14)); // the place's catalogue and the weeks of these two weeks
+        var nightsBefore = await StatisticsAsync(client, "search-nights");
+        var placesBefore = await StatisticsAsync(client, "search-places");
+
+        foreach (var url in new[] { Search(1, 2), Search(3, 5, "&guests=2"), Search(2, 4, "&sort=name"), Search(4, 3, "&maxPrice=500&amenities=wifi") })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
+        }
+
+        Assert.Equal(0, Delta(await StatisticsAsync(client, "search-nights"), nightsBefore, "factoryCalls"));
+        Assert.Equal(0, Delta(await StatisticsAsync(client, "search-places"), placesBefore, "factoryCalls"));
+        Assert.True(Delta(await StatisticsAsync(client, "search-nights"), nightsBefore, "localHits") >= 4);
+    }
+
+    private static long Delta(System.Text.Json.Nodes.JsonNode after, System.Text.Json.Nodes.JsonNode before, string counter) =>
+        (long)after[counter]! - (long)before[counter]!;
 
     private static Task<System.Text.Json.Nodes.JsonNode> DetailsStatisticsAsync(HttpClient client) => StatisticsAsync(client, "property-details");
 
@@ -225,7 +256,7 @@ public sealed class CachingTests(ApiFixture api, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_cached_search_finds_the_unit_again_once_the_sweeper_expires_the_hold_that_hid_it()
+    public async Task A_cached_search_finds_the_unit_again_as_soon_as_the_hold_that_hid_it_lapses_and_after_the_sweeper()
     {
         var staff = await StaffSession.SignUpAsync(api);
         var city = "Sweeptown " + Guid.NewGuid().ToString("N")[..8];
@@ -237,6 +268,7 @@ public sealed class CachingTests(ApiFixture api, ITestOutputHelper output)
         Assert.Empty((await (await client.GetAsync(url)).BodyAsync())["items"]!.AsArray());
         api.Clock.Advance(TimeSpan.FromMinutes(16));
 
+        Assert.Single((await (await client.GetAsync(url)).BodyAsync())["items"]!.AsArray()); // lapsed: ignored before any sweep
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(api.DatabaseConnectionString);
         await HoldExpiry.ExpireLapsedAsync(dataSource, api.Api.Services.GetRequiredService<HybridCache>(), api.Clock.GetUtcNow(), CancellationToken.None);
 
