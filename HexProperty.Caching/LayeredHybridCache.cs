@@ -245,7 +245,8 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
         _maintenance.Dispose();
         _local.Dispose();
         _stopping.Dispose();
-        _synchronizing.Dispose();
+        // _synchronizing is not disposed: a synchronisation in flight releases it after this, and a SemaphoreSlim
+        // whose wait handle was never asked for holds nothing to free.
     }
 
     private async Task<T> JoinAsync<TState, T>(
