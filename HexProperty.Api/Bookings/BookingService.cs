@@ -2,6 +2,7 @@ using HexProperty.Api.Contracts;
 using HexProperty.Api.Infrastructure;
 using HexProperty.Caching;
 using HexProperty.Data.Caching;
+using HexProperty.Data.Messaging;
 using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
 using HexProperty.Data.Pricing;
@@ -125,6 +126,9 @@ public sealed class BookingService(
                 }
             }
 
+            // After the reference is final; in the same transaction, so the event exists exactly when the hold does.
+            Outbox.Add(db, new BookingHeld(Outbox.Facts(booking), booking.HoldExpiresAt!.Value) { OccurredAt = now });
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return true;
         });
@@ -235,6 +239,7 @@ public sealed class BookingService(
             };
             booking.Confirm(now);
             db.Payments.Add(payment);
+            Outbox.Add(db, new BookingConfirmed(Outbox.Facts(booking), payment.Id, payment.Amount, payment.Method.ToString()) { OccurredAt = now });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("Booking {Reference} confirmed with payment {Payment} of {Amount} {Currency}", booking.Reference, payment.Id, amount, currency);
@@ -283,6 +288,7 @@ public sealed class BookingService(
             booking.Cancel(now);
             db.Refunds.Add(refund);
             await db.UnitOccupancy.Where(o => o.BookingId == booking.Id).ExecuteDeleteAsync(cancellationToken);
+            Outbox.Add(db, new BookingCancelled(Outbox.Facts(booking), refund.Id, refund.Amount, percent) { OccurredAt = now });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             await cache.InvalidateAfterWriteAsync(CacheTags.OccupancyChanged(booking.PropertyId, booking.Property.City, booking.Property.Country, booking.CheckIn, booking.CheckOut));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HexProperty.Data.Messaging;
 using HexProperty.Data.Model;
 using HexProperty.Data.Pricing;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +36,8 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
 
     public DbSet<Refund> Refunds => Set<Refund>();
 
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<Block>().Property(b => b.Start).HasColumnName("start_date");
@@ -44,6 +47,9 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
             quote => JsonSerializer.Serialize(quote, QuoteJson),
             json => JsonSerializer.Deserialize<PriceQuote>(json, QuoteJson)!);
         model.Entity<UnitOccupancy>().ToTable("unit_occupancy");
+        model.Entity<OutboxMessage>().ToTable("outbox_messages").HasKey(m => m.Sequence);
+        model.Entity<OutboxMessage>().Property(m => m.Sequence).ValueGeneratedOnAdd();
+        model.Entity<OutboxMessage>().Property(m => m.Payload).HasColumnType("jsonb");
         model.Entity<Property>().HasMany(p => p.Units).WithOne(u => u.Property).HasForeignKey(u => u.PropertyId);
         model.Entity<Unit>().HasMany(u => u.RateRules).WithOne().HasForeignKey(r => r.UnitId);
 

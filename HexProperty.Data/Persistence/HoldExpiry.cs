@@ -1,4 +1,5 @@
 using HexProperty.Data.Caching;
+using HexProperty.Data.Messaging;
 using Microsoft.Extensions.Caching.Hybrid;
 using Npgsql;
 
@@ -30,26 +31,38 @@ public static class HoldExpiry
 
     private static async Task<IReadOnlyList<FreedStay>> ExpireLapsedAsync(NpgsqlDataSource dataSource, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
             with lapsed as (
                 update bookings set status = 'Expired', hold_expires_at = null, expired_at = $1
                 where status = 'Held' and hold_expires_at <= $1
-                returning id, property_id, check_in, check_out
+                returning id, reference, agency_id, property_id, unit_id, check_in, check_out, total, currency
             ), freed as (
                 delete from unit_occupancy where booking_id in (select id from lapsed)
             )
-            select l.id, p.id, p.city, p.country, l.check_in, l.check_out
+            select l.id, p.id, p.city, p.country, l.check_in, l.check_out, l.reference, l.agency_id, l.unit_id, l.total, l.currency
             from lapsed l join properties p on p.id = l.property_id
-            """);
+            """, connection, transaction);
         command.Parameters.AddWithValue(now);
         var freed = new List<FreedStay>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var events = new List<IntegrationEvent>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            freed.Add(new FreedStay(
-                reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateOnly>(5)));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var stay = new FreedStay(
+                    reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateOnly>(5));
+                freed.Add(stay);
+                events.Add(new HoldExpired(new BookingFacts(
+                    stay.BookingId, reader.GetString(6), reader.GetGuid(7), stay.PropertyId, reader.GetGuid(8), stay.CheckIn, stay.CheckOut,
+                    reader.GetDecimal(9), reader.GetString(10)))
+                { OccurredAt = now });
+            }
         }
 
+        await Outbox.InsertAsync(connection, transaction, events, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return freed;
     }
 }
