@@ -28,4 +28,21 @@ public static class DistributedApplicationTestingExtensions
         app.Services.GetRequiredService<DistributedApplicationModel>().Resources.SingleOrDefault(r => r.Name == resourceName) is T resource
             ? resource
             : throw new ArgumentException($"The application has no {typeof(T).Name} named '{resourceName}'.", nameof(resourceName));
+
+    /// <summary>SIGKILLs a resource's (first) process, the way a crash looks to its clients; returns its restart count before.</summary>
+    public static int KillInstance(this DistributedApplication app, string resourceName)
+    {
+        var instance = app.ResourceNotifications.GetInstances(resourceName)[0];
+        using var process = System.Diagnostics.Process.GetProcessById(instance.ProcessId!.Value);
+        process.Kill();
+        return instance.RestartCount;
+    }
+
+    /// <summary>Waits until the orchestrator has restarted a killed resource and it is healthy again.</summary>
+    public static async Task WaitRestartedAsync(this DistributedApplication app, string resourceName, int restartsBefore, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        await app.ResourceNotifications.WaitForResourceAsync(
+            resourceName, instances => instances[0].RestartCount > restartsBefore && instances[0].IsHealthy, cancel.Token);
+    }
 }

@@ -84,16 +84,9 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>Kills redis-server the way a crash would; the orchestrator restarts it.</summary>
     public async Task KillRedisAsync(Func<Task> whileDown)
     {
-        var before = Servers.ResourceNotifications.GetInstances("cache")[0];
-        using (var process = System.Diagnostics.Process.GetProcessById(before.ProcessId!.Value))
-        {
-            process.Kill();
-        }
-
+        var restarts = Servers.KillInstance("cache");
         await whileDown();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await Servers.ResourceNotifications.WaitForResourceAsync(
-            "cache", instances => instances[0].RestartCount > before.RestartCount && instances[0].IsHealthy, timeout.Token);
+        await Servers.WaitRestartedAsync("cache", restarts, TimeSpan.FromMinutes(1));
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HexProperty.Hosting;
 using HexProperty.Hosting.Redis;
 using HexProperty.Hosting.Testing;
@@ -24,21 +23,10 @@ public sealed class RedisFixture : IAsyncLifetime
     }
 
     /// <summary>SIGKILLs redis-server: what a crash looks like to its clients.</summary>
-    public int Kill()
-    {
-        var redis = _servers.ResourceNotifications.GetInstances("cache")[0];
-        using var process = Process.GetProcessById(redis.ProcessId!.Value);
-        process.Kill();
-        return redis.RestartCount;
-    }
+    public int Kill() => _servers.KillInstance("cache");
 
     /// <summary>Waits for the orchestrator to have restarted Redis after <see cref="Kill"/>.</summary>
-    public async Task WaitRestartedAsync(int restartsBefore)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await _servers.ResourceNotifications.WaitForResourceAsync(
-            "cache", instances => instances[0].RestartCount > restartsBefore && instances[0].IsHealthy, timeout.Token);
-    }
+    public Task WaitRestartedAsync(int restartsBefore) => _servers.WaitRestartedAsync("cache", restartsBefore);
 
     public Task DisposeAsync() => _servers.DisposeAsync().AsTask();
 }
