@@ -13,18 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
-connections=.hexdata/apphost/connections.json
 api_dll=HexProperty.Api/bin/Release/net10.0/HexProperty.Api.dll
-[ -f "$connections" ] || { echo "bench: no $connections; start the AppHost first" >&2; exit 1; }
 [ -f "$api_dll" ] || { echo "bench: no $api_dll; dotnet build -c Release HexProperty.Aspire.sln" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "bench: wrk is missing: sudo apt-get install -y wrk" >&2; exit 1; }
-
-json() { python3 -c "import json,sys; print(eval('json.load(open(\"$connections\"))' + sys.argv[1]))" "$1"; }
-cached=$(json "['services']['api']['http'][0]")
-hexdb=$(json "['ConnectionStrings']['hexdb']")
-field() { echo "$hexdb" | tr ';' '\n' | sed -n "s/^$1=//p"; }
-export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password) PGDATABASE=$(field Database)
-sql() { psql -X -At -c "$1"; }
+. bench/running-system.sh
+cached=$api
 
 work=$(mktemp -d)
 uncached_pid=""

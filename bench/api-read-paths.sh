@@ -9,16 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
-connections=.hexdata/apphost/connections.json
-[ -f "$connections" ] || { echo "bench: no $connections; start the AppHost first" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "bench: wrk is missing: sudo apt-get install -y wrk" >&2; exit 1; }
-
-json() { python3 -c "import json,sys; print(eval('json.load(open(\"$connections\"))' + sys.argv[1]))" "$1"; }
-api=$(json "['services']['api']['http'][0]")
-hexdb=$(json "['ConnectionStrings']['hexdb']")
-field() { echo "$hexdb" | tr ';' '\n' | sed -n "s/^$1=//p"; }
-export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password) PGDATABASE=$(field Database)
-sql() { psql -X -At -c "$1"; }
+. bench/running-system.sh
 
 bookings=$(sql "select count(*) from bookings")
 properties=$(sql "select count(*) from properties")
