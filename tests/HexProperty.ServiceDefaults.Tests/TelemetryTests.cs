@@ -57,7 +57,9 @@ public sealed class TelemetryTests
         Assert.Equal("120.00", await client.GetStringAsync("/quotes/42"));
 
         var server = await SpanAsync(spans, s => s.Kind == ActivityKind.Server && s.GetTagItem("http.route") as string == "/quotes/{unitId}");
-        var outgoing = await SpanAsync(spans, s => s.Kind == ActivityKind.Client && s.Source.Name == "System.Net.Http");
+        // The SDK listens process-wide, so other tests' HTTP calls land here too: pick this request's call by its URL.
+        var ratesUrl = new Uri(rates.BaseAddress, "/rates").ToString();
+        var outgoing = await SpanAsync(spans, s => s.Kind == ActivityKind.Client && s.Source.Name == "System.Net.Http" && s.GetTagItem("url.full") as string == ratesUrl);
         Assert.Equal("GET", server.GetTagItem("http.request.method"));
         Assert.Equal("GET /quotes/{unitId}", server.DisplayName);
         Assert.Equal(200, Convert.ToInt32(server.GetTagItem("http.response.status_code"), System.Globalization.CultureInfo.InvariantCulture));
@@ -108,7 +110,11 @@ public sealed class TelemetryTests
         await client.GetStringAsync("/quotes/1");
         await SpanAsync(spans, s => s.GetTagItem("http.route") as string == "/quotes/{unitId}");
 
-        var servedPaths = spans.Where(s => s.Kind == ActivityKind.Server).Select(s => s.GetTagItem("url.path") as string).ToList();
+        // Only this service's spans: the SDK's listener also sees servers that other tests run at the same time.
+        var servedPaths = spans
+            .Where(s => s.Kind == ActivityKind.Server && Convert.ToInt32(s.GetTagItem("server.port"), System.Globalization.CultureInfo.InvariantCulture) == service.BaseAddress.Port)
+            .Select(s => s.GetTagItem("url.path") as string)
+            .ToList();
         Assert.Contains("/quotes/1", servedPaths);
         Assert.DoesNotContain("/health", servedPaths);
         Assert.DoesNotContain("/alive", servedPaths);
