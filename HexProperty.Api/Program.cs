@@ -34,6 +34,10 @@ app.MapStaffBlocksApi();
 app.MapStaffBookingsApi();
 app.MapStaffPaymentsApi();
 app.MapStaffUsersApi();
+app.MapStaffJobsApi();
+app.MapStaffNotificationsApi();
+app.MapStaffDashboardApi();
+app.MapOperationsApi();
 
 app.Run();
 

@@ -1,4 +1,5 @@
 using HexProperty.Hosting;
+using HexProperty.Hosting.ApplicationModel;
 using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.Projects;
 using HexProperty.Hosting.RabbitMQ;
@@ -11,10 +12,18 @@ var hexdb = postgres.AddDatabase("hexdb");
 var cache = builder.AddRedis("cache");
 var messaging = builder.AddRabbitMQ("messaging");
 
+// The Worker writes export files and .eml mail where the Api can serve them: one folder of the run's data.
+void SharedFiles(EnvironmentContext context)
+{
+    context.Variables["Exports__Path"] = Path.Combine(context.DataPath, "exports");
+    context.Variables["Email__PickupFolder"] = Path.Combine(context.DataPath, "mail");
+}
+
 var api = builder.AddProject<Projects.HexProperty_Api>("api")
     .WithReference(hexdb).WaitFor(hexdb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
+    .WithEnvironment(SharedFiles)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.HexProperty_Worker>("worker")
@@ -22,6 +31,7 @@ builder.AddProject<Projects.HexProperty_Worker>("worker")
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(api).WaitFor(api) // the Api applies the database migrations
+    .WithEnvironment(SharedFiles)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.HexProperty_Web>("web")

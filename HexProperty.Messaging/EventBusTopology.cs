@@ -6,8 +6,8 @@ namespace HexProperty.Messaging;
 
 /// <summary>
 /// The broker's shape, declared idempotently by whoever starts first: one durable topic exchange; per consuming
-/// service a durable quorum queue bound to the event types it handles, a retry queue whose messages come back to it
-/// after a delay, and a dead-letter queue for events that failed every attempt or could not be read.
+/// service a durable quorum queue bound to the event types it handles, and a retry queue whose messages come back to it
+/// after a delay. Events that failed every attempt are kept in PostgreSQL (dead_letters), where the Api lists and replays them.
 /// </summary>
 public static class EventBusTopology
 {
@@ -21,8 +21,6 @@ public static class EventBusTopology
 
     public static string RetryQueue(string consumer) => consumer + ".retry";
 
-    public static string DeadLetterQueue(string consumer) => consumer + ".dead-letter";
-
     /// <summary>A channel whose every publish completes only when the broker has confirmed it (and throws when it refuses).</summary>
     public static Task<IChannel> ConfirmingChannelAsync(IConnection connection, CancellationToken cancellationToken) =>
         connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
@@ -35,7 +33,6 @@ public static class EventBusTopology
         await DeclareExchangeAsync(channel, options, cancellationToken);
         var quorum = new Dictionary<string, object?> { ["x-queue-type"] = "quorum" };
         await channel.QueueDeclareAsync(consumer, durable: true, exclusive: false, autoDelete: false, arguments: quorum, cancellationToken: cancellationToken);
-        await channel.QueueDeclareAsync(DeadLetterQueue(consumer), durable: true, exclusive: false, autoDelete: false, arguments: quorum, cancellationToken: cancellationToken);
         // A message expires here after its own delay (per-message TTL; every message waits the same, so the head expires
         // first) and the broker dead-letters it back to the consumer's queue through the default exchange.
         await channel.QueueDeclareAsync(RetryQueue(consumer), durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>

@@ -23,16 +23,17 @@ public interface IIntegrationEventHandler
     Task HandleAsync(IncomingEvent incoming, CancellationToken cancellationToken);
 }
 
-/// <summary>An event no attempt can handle (unreadable, unknown type): it goes to the dead-letter queue at once.</summary>
+/// <summary>An event no attempt can handle (unreadable, unknown type): it is dead-lettered at once.</summary>
 public sealed class PoisonEventException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// Consumes one service's queue. Each event is handled in a PostgreSQL transaction that also records its id in the
 /// consumer's inbox: a redelivered event (a crash between commit and ack, a relay that published twice) finds its id
 /// and is acknowledged without running again. A failing handler's event goes to the retry queue and comes back after
-/// <see cref="MessagingOptions.RetryDelay"/>, up to <see cref="MessagingOptions.MaxAttempts"/> attempts, then to the
-/// dead-letter queue; the queue itself never stops for it. Copies are published with confirms before the original is
-/// acknowledged, so a failure in between delivers twice (the inbox absorbs it) rather than losing the event.
+/// <see cref="MessagingOptions.RetryDelay"/>, up to <see cref="MessagingOptions.MaxAttempts"/> attempts, then is kept in
+/// table dead_letters for an operator to replay; the queue itself never stops for it. A copy is placed (a confirmed
+/// publish, or the dead-letter row) before the original is acknowledged, so a failure in between delivers twice (the
+/// inbox absorbs it) rather than losing the event.
 /// </summary>
 public sealed partial class EventConsumer(
     IIntegrationEventHandler handler, NpgsqlDataSource dataSource, Func<IConnection> connection, IOptions<MessagingOptions> options, TimeProvider time,
@@ -97,19 +98,20 @@ public sealed partial class EventConsumer(
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             var poison = e is PoisonEventException or System.Text.Json.JsonException;
-            var target = poison || attempt >= _options.MaxAttempts ? EventBusTopology.DeadLetterQueue(handler.Consumer) : EventBusTopology.RetryQueue(handler.Consumer);
             try
             {
-                await ForwardAsync(delivery, target, attempt, e, poison);
-                await _consuming!.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
-                if (target == EventBusTopology.DeadLetterQueue(handler.Consumer))
+                if (poison || attempt >= _options.MaxAttempts)
                 {
+                    await DeadLetterAsync(delivery, type, attempt, (poison ? "poison: " : "") + e.Message);
                     LogDeadLettered(type, properties.MessageId, attempt, e.Message);
                 }
                 else
                 {
+                    await ForwardAsync(delivery, EventBusTopology.RetryQueue(handler.Consumer), attempt, e.Message);
                     LogRetrying(type, properties.MessageId, attempt, _options.MaxAttempts, _options.RetryDelay.TotalSeconds, e.Message);
                 }
+
+                await _consuming!.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
             }
             catch (Exception forwarding) when (forwarding is not OperationCanceledException)
             {
@@ -117,6 +119,36 @@ public sealed partial class EventConsumer(
                 LogForwardFailed(type, properties.MessageId, forwarding.Message);
                 await _consuming!.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps an event this consumer gave up on in table dead_letters, for an operator to read and replay through the Api.
+    /// When the database cannot take it (often the reason the handler failed), it goes round the retry queue once more.
+    /// </summary>
+    private async Task DeadLetterAsync(BasicDeliverEventArgs delivery, string type, int attempt, string error)
+    {
+        error = error.Length > 2000 ? error[..2000] : error;
+        try
+        {
+            await using var insert = dataSource.CreateCommand("""
+                insert into dead_letters (id, consumer, event_id, type, body, trace_parent, attempts, error, dead_at)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """);
+            insert.Parameters.AddWithValue(Guid.CreateVersion7());
+            insert.Parameters.AddWithValue(handler.Consumer);
+            insert.Parameters.AddWithValue(Guid.TryParse(delivery.BasicProperties.MessageId, out var id) ? id : DBNull.Value);
+            insert.Parameters.AddWithValue(type);
+            insert.Parameters.AddWithValue(delivery.Body.ToArray());
+            insert.Parameters.AddWithValue((object?)EventBusTopology.Header(delivery.BasicProperties, EventBusTopology.TraceParentHeader) ?? DBNull.Value);
+            insert.Parameters.AddWithValue(attempt);
+            insert.Parameters.AddWithValue(error);
+            insert.Parameters.AddWithValue(time.GetUtcNow());
+            await insert.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            await ForwardAsync(delivery, EventBusTopology.RetryQueue(handler.Consumer), attempt, error + $" (dead-lettering failed: {e.Message})");
         }
     }
 
@@ -144,8 +176,8 @@ public sealed partial class EventConsumer(
         Interlocked.Increment(ref _handled);
     }
 
-    /// <summary>Publishes a copy to the retry or dead-letter queue (default exchange), confirmed, with the attempt count and the error.</summary>
-    private async Task ForwardAsync(BasicDeliverEventArgs delivery, string queue, int attempt, Exception error, bool poison)
+    /// <summary>Publishes a copy to the retry queue (default exchange), confirmed, with the attempt count and the error.</summary>
+    private async Task ForwardAsync(BasicDeliverEventArgs delivery, string queue, int attempt, string error)
     {
         var properties = new BasicProperties(delivery.BasicProperties)
         {
@@ -153,17 +185,10 @@ public sealed partial class EventConsumer(
             Headers = new Dictionary<string, object?>(delivery.BasicProperties.Headers ?? new Dictionary<string, object?>())
             {
                 [EventBusTopology.AttemptsHeader] = attempt,
-                [EventBusTopology.ErrorHeader] = (poison ? "poison: " : "") + (error.Message.Length > 500 ? error.Message[..500] : error.Message),
+                [EventBusTopology.ErrorHeader] = error.Length > 500 ? error[..500] : error,
             },
+            Expiration = ((long)_options.RetryDelay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        if (queue == EventBusTopology.RetryQueue(handler.Consumer))
-        {
-            properties.Expiration = ((long)_options.RetryDelay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            properties.Expiration = null;
-        }
 
         await _publish.WaitAsync(CancellationToken.None);
         try

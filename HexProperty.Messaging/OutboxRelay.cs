@@ -110,16 +110,17 @@ public sealed partial class OutboxRelay(
 
     private async Task<int> RelayBatchAsync(NpgsqlConnection session, IChannel channel, CancellationToken stoppingToken)
     {
-        var batch = new List<(long Sequence, Guid Id, string Type, byte[] Payload, string? TraceParent, string? TraceState, DateTimeOffset OccurredAt)>();
+        var batch = new List<(long Sequence, Guid Id, string Type, byte[] Payload, string? TraceParent, string? TraceState, DateTimeOffset OccurredAt, string? Destination)>();
         await using (var select = new NpgsqlCommand(
-            "select sequence, id, type, payload::text, trace_parent, trace_state, occurred_at from outbox_messages where sent_at is null order by sequence limit $1", session))
+            "select sequence, id, type, payload::text, trace_parent, trace_state, occurred_at, destination from outbox_messages where sent_at is null order by sequence limit $1", session))
         {
             select.Parameters.AddWithValue(_options.OutboxBatchSize);
             await using var reader = await select.ExecuteReaderAsync(stoppingToken);
             while (await reader.ReadAsync(stoppingToken))
             {
                 batch.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), System.Text.Encoding.UTF8.GetBytes(reader.GetString(3)),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6)));
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7)));
             }
         }
 
@@ -131,7 +132,9 @@ public sealed partial class OutboxRelay(
                 var parent = message.TraceParent is not null && ActivityContext.TryParse(message.TraceParent, message.TraceState, out var context) ? context : default;
                 using var activity = EventBusTopology.Source.StartActivity($"{message.Type} publish", ActivityKind.Producer, parent);
                 activity?.SetTag("messaging.system", "rabbitmq");
-                activity?.SetTag("messaging.destination.name", _options.Exchange);
+                // A replay goes to one consumer's queue through the default exchange; everything else to the topic exchange by type.
+                var (exchange, routingKey) = message.Destination is { } queue ? ("", queue) : (_options.Exchange, message.Type);
+                activity?.SetTag("messaging.destination.name", message.Destination ?? _options.Exchange);
                 activity?.SetTag("messaging.message.id", message.Id.ToString());
                 var properties = new BasicProperties
                 {
@@ -143,7 +146,7 @@ public sealed partial class OutboxRelay(
                 };
                 EventBusTopology.InjectTrace(properties, activity);
                 // Awaits the broker's confirm: a nack or a lost connection throws, and the event stays pending.
-                await channel.BasicPublishAsync(_options.Exchange, message.Type, mandatory: false, properties, message.Payload, stoppingToken);
+                await channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, message.Payload, stoppingToken);
                 published.Add(message.Sequence);
             }
         }

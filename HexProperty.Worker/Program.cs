@@ -1,24 +1,50 @@
 using HexProperty.Caching;
 using HexProperty.ClientIntegrations;
+using HexProperty.Data.Jobs;
 using HexProperty.Messaging;
 using HexProperty.Worker.Bookings;
+using HexProperty.Worker.Exports;
+using HexProperty.Worker.Jobs;
 using HexProperty.Worker.Notifications;
+using HexProperty.Worker.Scheduling;
+using HexProperty.Worker.Statistics;
 
-// The Worker runs background jobs over RabbitMQ; it is a web host only to answer /health and /alive.
+// The Worker runs background work: integration events over RabbitMQ, jobs, schedules. It is a web host only to answer
+// /health and /alive.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddNpgsqlDataSource("hexdb");
 builder.AddRabbitMQClient("messaging");
 builder.AddRedisClient("cache");
-builder.AddHybridCache(); // to invalidate what the Api caches when a hold lapses
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddHostedService<HoldSweeper>();
+builder.AddHybridCache(); // to invalidate what the Api caches when a hold lapses or statistics change
+var services = builder.Services;
+services.AddSingleton(TimeProvider.System);
+services.AddHttpClient(CacheWarmTask.ApiClient, client => client.BaseAddress = new Uri("http://api"));
+
 builder.AddOutboxRelay(); // publishes what the Api and the Worker write to the outbox
 builder.AddEventConsumer<NotificationsHandler>();
+services.AddOptions<EmailOptions>().BindConfiguration("Email");
+services.AddSingleton<IEmailSender, PickupFolderEmailSender>();
+
+services.AddOptions<JobOptions>().BindConfiguration("Jobs");
+services.AddOptions<ExportStorageOptions>().BindConfiguration("Exports");
+services.AddSingleton<IJobHandler, ExportJob>();
+services.AddSingleton<IJobHandler, StatsRebuildJob>();
+services.AddHostedService<JobRunner>();
+
+services.AddSingleton<IScheduledTask, HoldExpiryTask>();
+services.AddSingleton<IScheduledTask, StaleStatsTask>();
+services.AddSingleton<IScheduledTask, CacheWarmTask>();
+services.AddSingleton<IScheduledTask, AnalyzeTask>();
+services.AddSingleton<IScheduledTask, JobHousekeepingTask>();
+services.AddHostedService<Scheduler>();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
 app.Run();
+
+/// <summary>The Worker's entry point, public so tests can host it.</summary>
+public partial class Program;

@@ -20,10 +20,20 @@ public static class PropertiesApi
     }
 
     public static async Task<Results<HttpCacheableJson<PropertyDetails>, ProblemHttpResult>> GetAsync(
-        Guid id, PropertyDetailsQuery details, CancellationToken cancellationToken) =>
-        await details.GetAsync(id, cancellationToken) is { } property
-            ? HttpCaching.Json(property, HttpCaching.PropertyDetails)
-            : Problems.NotFound("active property with this id");
+        Guid id, PropertyDetailsQuery details, PropertyViews views, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (await details.GetAsync(id, cancellationToken) is not { } property)
+        {
+            return Problems.NotFound("active property with this id");
+        }
+
+        if (!request.Headers.ContainsKey(PropertyViews.WarmerHeader))
+        {
+            views.Count(id);
+        }
+
+        return HttpCaching.Json(property, HttpCaching.PropertyDetails);
+    }
 
     /// <param name="from">First day shown (default today, UTC).</param>
     /// <param name="months">How many months from it (1 to 12, default 3).</param>

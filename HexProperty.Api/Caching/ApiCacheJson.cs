@@ -13,4 +13,5 @@ namespace HexProperty.Api.Caching;
 [JsonSerializable(typeof(PlaceCatalogue))]
 [JsonSerializable(typeof(PlaceNights))]
 [JsonSerializable(typeof(UnitPricing))]
+[JsonSerializable(typeof(AgencyDashboard))]
 public sealed partial class ApiCacheJson : JsonSerializerContext;

@@ -18,7 +18,10 @@ public static class ApiCaching
     public const string Availability = "availability";
     public const string UnitPricing = "unit-pricing";
 
-    public static readonly string[] Profiles = [PropertyDetails, SearchPlaces, SearchNights, Availability, UnitPricing];
+    /// <summary>The agency dashboard's figures for a period; the Worker invalidates them when it recomputes statistics.</summary>
+    public const string AgencyDashboard = "agency-dashboard";
+
+    public static readonly string[] Profiles = [PropertyDetails, SearchPlaces, SearchNights, Availability, UnitPricing, AgencyDashboard];
 
     public static WebApplicationBuilder AddApiCaching(this WebApplicationBuilder builder)
     {

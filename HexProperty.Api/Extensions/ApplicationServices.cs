@@ -51,6 +51,9 @@ public static class ApplicationServices
         services.AddSingleton<Occupancy>();
         services.AddSingleton<PropertySearch>();
         services.AddSingleton<PropertyDetailsQuery>();
+        services.AddSingleton<PropertyViews>();
+        services.AddHostedService(sp => sp.GetRequiredService<PropertyViews>());
+        services.AddOptions<HexProperty.Data.Jobs.ExportStorageOptions>().BindConfiguration("Exports");
         services.AddSingleton<UnitPricingQuery>();
         services.AddSingleton<AvailabilityCalendarQuery>();
         services.AddSingleton<IdempotencyStore>();

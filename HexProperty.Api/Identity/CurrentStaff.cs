@@ -8,6 +8,9 @@ public sealed record CurrentStaff(Guid UserId, Guid AgencyId, StaffRole Role)
 {
     public const string AgencyClaim = "agency_id";
 
+    /// <summary>Present (value "true") on a platform operator's token.</summary>
+    public const string OperatorClaim = "operator";
+
     public static CurrentStaff From(ClaimsPrincipal user) => new(
         Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!),
         Guid.Parse(user.FindFirstValue(AgencyClaim)!),
@@ -20,20 +23,24 @@ public sealed record CurrentStaff(Guid UserId, Guid AgencyId, StaffRole Role)
             new Claim(ClaimTypes.Role, user.Role.ToString()),
             new Claim(ClaimTypes.Email, user.Email),
             new Claim(ClaimTypes.Name, user.DisplayName),
+            .. user.Operator ? [new Claim(OperatorClaim, "true")] : Array.Empty<Claim>(),
         ],
         scheme));
 }
 
 /// <summary>Who may do what: every staff member handles bookings and payments; managers and owners also manage the
-/// catalogue (properties, units, rates, blocks); owners also manage staff.</summary>
+/// catalogue (properties, units, rates, blocks); owners also manage staff. Operators (a flag, not an agency role) see
+/// the platform's operations: dead letters, schedules.</summary>
 public static class StaffPolicies
 {
     public const string Staff = "staff";
     public const string Catalogue = "catalogue";
     public const string Owner = "owner";
+    public const string Operator = "operator";
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder authorization) => authorization
         .AddPolicy(Staff, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.AgencyClaim))
         .AddPolicy(Catalogue, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.AgencyClaim).RequireRole(nameof(StaffRole.Manager), nameof(StaffRole.Owner)))
-        .AddPolicy(Owner, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.AgencyClaim).RequireRole(nameof(StaffRole.Owner)));
+        .AddPolicy(Owner, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.AgencyClaim).RequireRole(nameof(StaffRole.Owner)))
+        .AddPolicy(Operator, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.OperatorClaim, "true"));
 }

@@ -28,4 +28,28 @@ public sealed record KeysetCursor(string Key, Guid Id)
             return null;
         }
     }
+
+    /// <summary>A cursor for lists sorted by a time, newest first.</summary>
+    public static KeysetCursor At(DateTimeOffset time, Guid id) => new(time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), id);
+
+    /// <summary>The time of a cursor made by <see cref="At"/>, or null when the key is not one.</summary>
+    public DateTimeOffset? Time =>
+        long.TryParse(Key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : null;
+
+    /// <summary>
+    /// Checks a time-sorted list's paging parameters: limit within [1, 100] and a cursor this list returned. On
+    /// success, <paramref name="after"/> is the decoded cursor (null for the first page).
+    /// </summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem? CheckTimePage(int? limit, string? value, out KeysetCursor? after)
+    {
+        after = Decode(value);
+        if (limit is < 1 or > 100)
+        {
+            return Problems.Invalid("limit", "must be between 1 and 100");
+        }
+
+        return value is not null && after?.Time is null ? Problems.Invalid("after", "is not a cursor this list returned") : null;
+    }
 }

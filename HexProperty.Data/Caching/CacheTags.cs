@@ -13,6 +13,9 @@ public static class CacheTags
 
     public static string Agency(Guid id) => "agency:" + id.ToString("N");
 
+    /// <summary>The agency's dashboard figures: the Worker invalidates them when it recomputes the agency's daily statistics.</summary>
+    public static string Dashboard(Guid agencyId) => "dashboard:" + agencyId.ToString("N");
+
     /// <summary>Which nights of the property's units are taken: holds, bookings, blocks.</summary>
     public static string Occupancy(Guid propertyId) => "occupancy:" + propertyId.ToString("N");
 

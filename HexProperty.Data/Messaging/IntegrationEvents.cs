@@ -12,6 +12,7 @@ namespace HexProperty.Data.Messaging;
 [JsonDerivedType(typeof(BookingConfirmed), BookingConfirmed.Name)]
 [JsonDerivedType(typeof(BookingCancelled), BookingCancelled.Name)]
 [JsonDerivedType(typeof(HoldExpired), HoldExpired.Name)]
+[JsonDerivedType(typeof(JobFinished), JobFinished.Name)]
 public abstract record IntegrationEvent
 {
     /// <summary>Unique per event: a consumer's inbox key, and the message id on the wire.</summary>
@@ -58,6 +59,14 @@ public sealed record BookingCancelled(BookingFacts Booking, Guid RefundId, decim
 public sealed record HoldExpired(BookingFacts Booking) : IntegrationEvent
 {
     public const string Name = "booking.hold-expired";
+
+    protected override string TypeName => Name;
+}
+
+/// <summary>A background job ended (succeeded, failed or cancelled); for an export, its file is ready to download.</summary>
+public sealed record JobFinished(Guid JobId, Guid AgencyId, Guid UserId, string JobType, string Status, long RowsDone, string? FileName, string? Error) : IntegrationEvent
+{
+    public const string Name = "job.finished";
 
     protected override string TypeName => Name;
 }

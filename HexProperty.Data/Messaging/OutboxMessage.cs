@@ -26,6 +26,9 @@ public sealed class OutboxMessage
 
     public DateTimeOffset OccurredAt { get; set; }
 
+    /// <summary>Null: the exchange, routed by type to every subscriber. A queue name: that consumer only (a replay).</summary>
+    public string? Destination { get; set; }
+
     public DateTimeOffset? SentAt { get; set; }
 
     public int Attempts { get; set; }

@@ -19,6 +19,9 @@ public sealed class StaffUser
 
     public bool Active { get; set; } = true;
 
+    /// <summary>A platform operator: sees the operations page and the dead letters, whatever the agency role.</summary>
+    public bool Operator { get; set; }
+
     /// <summary>Consecutive failed sign-ins; five in a row lock the account for 15 minutes.</summary>
     public int FailedSignIns { get; set; }
 

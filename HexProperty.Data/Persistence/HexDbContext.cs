@@ -38,6 +38,16 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    public DbSet<Job> Jobs => Set<Job>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<DeadLetter> DeadLetters => Set<DeadLetter>();
+
+    public DbSet<DailyStat> DailyStats => Set<DailyStat>();
+
+    public DbSet<Schedule> Schedules => Set<Schedule>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<Block>().Property(b => b.Start).HasColumnName("start_date");
@@ -50,6 +60,10 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
         model.Entity<OutboxMessage>().ToTable("outbox_messages").HasKey(m => m.Sequence);
         model.Entity<OutboxMessage>().Property(m => m.Sequence).ValueGeneratedOnAdd();
         model.Entity<OutboxMessage>().Property(m => m.Payload).HasColumnType("jsonb");
+        model.Entity<Job>().Ignore(j => j.IsFinished);
+        model.Entity<Job>().Property(j => j.Parameters).HasColumnType("jsonb");
+        model.Entity<DailyStat>().ToTable("daily_stats").HasKey(s => new { s.PropertyId, s.Day });
+        model.Entity<Schedule>().HasKey(s => s.Name);
         model.Entity<Property>().HasMany(p => p.Units).WithOne(u => u.Property).HasForeignKey(u => u.PropertyId);
         model.Entity<Unit>().HasMany(u => u.RateRules).WithOne().HasForeignKey(r => r.UnitId);
 

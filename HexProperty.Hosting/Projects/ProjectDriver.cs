@@ -33,7 +33,7 @@ internal sealed class ProjectDriver(ProjectResource project, RunContext context)
     internal IReadOnlyDictionary<string, string> Environment(int replica)
     {
         var instanceName = InstanceNames.For(project, project.Replicas, replica);
-        var environment = new EnvironmentContext(project, replica);
+        var environment = new EnvironmentContext(project, replica, context.DataFolder.Root);
         var variables = environment.Variables;
         foreach (var (key, value) in context.BaseEnvironment)
         {

@@ -65,15 +65,39 @@ public sealed class EventBusTests(MessagingFixture servers, ITestOutputHelper ou
 
         await handler.WaitForAsync(5); // those behind it were not blocked
         Assert.Equal(after, handler.Ids);
-        var dead = await Eventually(async () => await GetAsync(EventBusTopology.DeadLetterQueue(handler.Consumer)));
-        Assert.Equal(poison.ToString(), dead.BasicProperties.MessageId);
-        Assert.Equal(3, EventBusTopology.Attempts(dead.BasicProperties)); // MaxAttempts
-        Assert.Contains("always fails", EventBusTopology.Header(dead.BasicProperties, EventBusTopology.ErrorHeader), StringComparison.Ordinal);
+        var dead = await Eventually(() => DeadLetterAsync(handler.Consumer));
+        Assert.Equal(poison, dead.EventId);
+        Assert.Equal(3, dead.Attempts); // MaxAttempts
+        Assert.Contains("always fails", dead.Error, StringComparison.Ordinal);
         Assert.Equal(3, handler.Attempts[poison]);
     }
 
     [Fact]
-    public async Task An_unreadable_message_goes_to_the_dead_letter_queue_at_once()
+    public async Task A_replayed_dead_letter_reaches_only_its_consumer_once()
+    {
+        var handler = new RecordingHandler();
+        var bystander = new RecordingHandler(handler.Type);
+        await using var bus = await Bus.StartAsync(servers, handler);
+        await using var other = await Bus.StartAsync(servers, bystander, relay: false);
+        var flaky = Guid.CreateVersion7();
+        handler.FailFor.Add(flaky);
+        await PublishAsync(handler.Type, flaky);
+        await bystander.WaitForAsync(1);
+        var dead = await Eventually(() => DeadLetterAsync(handler.Consumer));
+
+        handler.FailFor.Clear(); // the operator fixed the cause
+        Assert.Equal(DeadLetters.ReplayOutcome.Replayed, await DeadLetters.ReplayAsync(servers.DataSource, dead.Id, DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Equal(DeadLetters.ReplayOutcome.AlreadyReplayed, await DeadLetters.ReplayAsync(servers.DataSource, dead.Id, DateTimeOffset.UtcNow, CancellationToken.None));
+
+        await handler.WaitForAsync(1);
+        Assert.Equal([flaky], handler.Ids);
+        await Task.Delay(500); // time for a stray copy to reach the other consumer
+        Assert.Equal([flaky], bystander.Ids); // it saw the event once, before the replay
+        Assert.Equal(1, bystander.Attempts[flaky]);
+    }
+
+    [Fact]
+    public async Task An_unreadable_message_is_dead_lettered_at_once_and_cannot_be_replayed()
     {
         var handler = new RecordingHandler();
         await using var bus = await Bus.StartAsync(servers, handler, relay: false);
@@ -84,9 +108,12 @@ public sealed class EventBusTests(MessagingFixture servers, ITestOutputHelper ou
             await channel.BasicPublishAsync(Options.Value.Exchange, handler.Type, mandatory: false, new BasicProperties { MessageId = "not-an-id" }, "{}"u8.ToArray());
         }
 
-        var dead = await Eventually(async () => await GetAsync(EventBusTopology.DeadLetterQueue(handler.Consumer)));
-        Assert.Equal(1, EventBusTopology.Attempts(dead.BasicProperties));
+        var dead = await Eventually(() => DeadLetterAsync(handler.Consumer));
+        Assert.Equal(1, dead.Attempts);
+        Assert.Null(dead.EventId);
+        Assert.StartsWith("poison:", dead.Error, StringComparison.Ordinal);
         Assert.Empty(handler.Ids);
+        Assert.Equal(DeadLetters.ReplayOutcome.NotAnEvent, await DeadLetters.ReplayAsync(servers.DataSource, dead.Id, DateTimeOffset.UtcNow, CancellationToken.None));
     }
 
     [Fact]
@@ -144,11 +171,14 @@ public sealed class EventBusTests(MessagingFixture servers, ITestOutputHelper ou
         await channel.BasicPublishAsync(Options.Value.Exchange, type, mandatory: true, new BasicProperties { MessageId = id.ToString(), Type = type }, Encoding.UTF8.GetBytes("{}"));
     }
 
-    private async Task<BasicGetResult?> GetAsync(string queue)
+    private sealed record DeadLetterRow(Guid Id, Guid? EventId, int Attempts, string Error);
+
+    private async Task<DeadLetterRow?> DeadLetterAsync(string consumer)
     {
-        await using var connection = await servers.ConnectAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        return await channel.BasicGetAsync(queue, autoAck: true);
+        await using var command = servers.DataSource.CreateCommand("select id, event_id, attempts, error from dead_letters where consumer = $1");
+        command.Parameters.AddWithValue(consumer);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? new(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetInt32(2), reader.GetString(3)) : null;
     }
 
     private static async Task Eventually(Func<bool> condition)
@@ -220,13 +250,13 @@ public sealed class EventBusTests(MessagingFixture servers, ITestOutputHelper ou
     }
 
     /// <summary>Records the events it handled, in order; fails every attempt of the ids in <see cref="FailFor"/>.</summary>
-    private sealed class RecordingHandler : IIntegrationEventHandler
+    private sealed class RecordingHandler(string? type = null) : IIntegrationEventHandler
     {
         private readonly List<Guid> _ids = [];
 
-        public string Type { get; } = "test." + Guid.NewGuid().ToString("N")[..12] + ".ping";
+        public string Type { get; } = type ?? "test." + Guid.NewGuid().ToString("N")[..12] + ".ping";
 
-        public string Consumer => "tests." + Type;
+        public string Consumer { get; } = "tests." + Guid.NewGuid().ToString("N")[..12];
 
         public IReadOnlyList<string> Bindings => [Type];
 
