@@ -23,6 +23,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public TestClock Clock { get; } = new();
 
+    /// <summary>Where the Api looks for export files (the Worker writes them there in production).</summary>
+    public string ExportsPath { get; } = Directory.CreateTempSubdirectory("hexproperty-api-exports-").FullName;
+
     public string DatabaseConnectionString { get; private set; } = null!;
 
     public WebApplicationFactory<Program> Api { get; private set; } = null!;
@@ -41,6 +44,7 @@ public sealed class ApiFixture : IAsyncLifetime
         // The Api reads its connection strings while Program builds the host; the environment is read first.
         Environment.SetEnvironmentVariable("ConnectionStrings__hexdb", DatabaseConnectionString);
         Environment.SetEnvironmentVariable("ConnectionStrings__cache", await Servers.GetConnectionStringAsync("cache"));
+        Environment.SetEnvironmentVariable("Exports__Path", ExportsPath);
         Api = StartApi();
         Api.CreateClient().Dispose(); // starts the host: migrations run now, not in the first test
     }
