@@ -107,7 +107,7 @@ public sealed partial class EventConsumer(
                 }
                 else
                 {
-                    await ForwardAsync(delivery, EventBusTopology.RetryQueue(handler.Consumer), attempt, e.Message);
+                    await RetryLaterAsync(delivery, attempt, e.Message);
                     LogRetrying(type, properties.MessageId, attempt, _options.MaxAttempts, _options.RetryDelay.TotalSeconds, e.Message);
                 }
 
@@ -148,7 +148,7 @@ public sealed partial class EventConsumer(
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            await ForwardAsync(delivery, EventBusTopology.RetryQueue(handler.Consumer), attempt, error + $" (dead-lettering failed: {e.Message})");
+            await RetryLaterAsync(delivery, attempt, error + $" (dead-lettering failed: {e.Message})");
         }
     }
 
@@ -177,7 +177,7 @@ public sealed partial class EventConsumer(
     }
 
     /// <summary>Publishes a copy to the retry queue (default exchange), confirmed, with the attempt count and the error.</summary>
-    private async Task ForwardAsync(BasicDeliverEventArgs delivery, string queue, int attempt, string error)
+    private async Task RetryLaterAsync(BasicDeliverEventArgs delivery, int attempt, string error)
     {
         var properties = new BasicProperties(delivery.BasicProperties)
         {
@@ -193,7 +193,7 @@ public sealed partial class EventConsumer(
         await _publish.WaitAsync(CancellationToken.None);
         try
         {
-            await _publishing!.BasicPublishAsync("", queue, mandatory: true, properties, delivery.Body, CancellationToken.None);
+            await _publishing!.BasicPublishAsync("", EventBusTopology.RetryQueue(handler.Consumer), mandatory: true, properties, delivery.Body, CancellationToken.None);
         }
         finally
         {

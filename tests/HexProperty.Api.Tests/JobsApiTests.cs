@@ -204,17 +204,7 @@ public sealed class JobsApiTests(ApiFixture api)
 
     private async Task<Guid> UserIdAsync(string email) => (Guid)(await ScalarAsync("select id from staff_users where email = $1", email))!;
 
-    private async Task SqlAsync(string sql, params object[] parameters)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(api.DatabaseConnectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.AddWithValue(parameter);
-        }
-
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task SqlAsync(string sql, params object[] parameters) => ScalarAsync(sql, parameters);
 
     private async Task<object?> ScalarAsync(string sql, params object[] parameters)
     {
