@@ -16,6 +16,7 @@ internal sealed class InstanceRunner
     private static readonly TimeSpan StartupInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan StartedProbeTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SlowStartWarning = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RunLoopExitTimeout = TimeSpan.FromSeconds(5);
     private const int PrepareAttempts = 4;
 
     private readonly Resource _resource;
@@ -278,7 +279,8 @@ internal sealed class InstanceRunner
         timeout.CancelAfter(HealthCheckTimeout);
         try
         {
-            return await _driver.CheckHealthAsync(_replica, timeout.Token);
+            // WaitAsync: a client that ignores its token (a broker handshake that never answers) cannot hold up a stop.
+            return await _driver.CheckHealthAsync(_replica, timeout.Token).WaitAsync(timeout.Token);
         }
         catch (Exception e) when (!stopping.IsCancellationRequested)
         {
@@ -342,7 +344,16 @@ internal sealed class InstanceRunner
             }
         }
 
-        await _run;
+        try
+        {
+            await _run.WaitAsync(RunLoopExitTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // Its processes are gone; whatever the loop still awaits must not keep the AppHost from exiting.
+            _log.WriteAppHostLine($"the supervision loop did not finish within {RunLoopExitTimeout.TotalSeconds:0} s of the stop; leaving it");
+        }
+
         Publish(s => s with
         {
             State = KnownResourceStates.Exited,

@@ -83,6 +83,20 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     public void Signal(int signal) => Posix.Signal(Pid, signal);
 
+    /// <summary>The AppHost's exit code once it exits; on a timeout, fails with the end of what it printed.</summary>
+    public async Task<int> WaitExitedAsync(TimeSpan timeout)
+    {
+        try
+        {
+            return await Exited.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            var tail = Output.Split('\n').TakeLast(60);
+            throw new Xunit.Sdk.XunitException($"The AppHost had not exited {timeout.TotalSeconds} s after the signal; its last lines:\n{string.Join('\n', tail)}");
+        }
+    }
+
     /// <summary>Every process the AppHost runs now, its servers' own children included.</summary>
     public IReadOnlyList<ProcessTree.Member> Children() => ProcessTree.Descendants(Pid);
 

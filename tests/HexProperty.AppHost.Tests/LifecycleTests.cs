@@ -45,7 +45,7 @@ public sealed class LifecycleTests
         AssertWholeApplication(running);
 
         await using var second = await AppHostProcess.StartAsync(dataPath);
-        var exitCode = await second.Exited.WaitAsync(TimeSpan.FromMinutes(1));
+        var exitCode = await second.WaitExitedAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"Another AppHost (PID {first.Pid}) is already running on the data folder {dataPath}", second.Output, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class LifecycleTests
         Assert.False(first.Exited.IsCompleted);
 
         first.Signal(Posix.SigKill);
-        await first.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+        await first.WaitExitedAsync(TimeSpan.FromSeconds(10));
         var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(10));
 
         Assert.True(left.Count == 0, "still running after SIGKILL: " + string.Join("; ", left));
@@ -76,7 +76,7 @@ public sealed class LifecycleTests
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             cold.Signal(Posix.SigTerm);
-            var exitCode = await cold.Exited.WaitAsync(TimeSpan.FromSeconds(30));
+            var exitCode = await cold.WaitExitedAsync(TimeSpan.FromSeconds(30));
 
             Assert.Equal(0, exitCode);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {clock.Elapsed.TotalSeconds:0.0} s");
@@ -101,7 +101,7 @@ public sealed class LifecycleTests
         // Ctrl+C in a terminal sends SIGINT to the AppHost only: its children run in their own sessions.
         var warmRunning = warm.Children();
         warm.Signal(Posix.SigInt);
-        Assert.Equal(0, await warm.Exited.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await warm.WaitExitedAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("Stopped all resources", warm.Output, StringComparison.Ordinal);
         Assert.Empty(await ProcessTree.WaitUntilGoneAsync(warmRunning, TimeSpan.FromSeconds(5)));
     }
@@ -114,7 +114,7 @@ public sealed class LifecycleTests
         await using var apphost = await AppHostProcess.StartAsync(
             dataPath, "--AppHost:PostgresBinDirectory=/nonexistent/postgresql/bin", "--AppHost:RedisServerPath=/nonexistent/redis-server");
 
-        var exitCode = await apphost.Exited.WaitAsync(TimeSpan.FromMinutes(1));
+        var exitCode = await apphost.WaitExitedAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(1, exitCode);
         Assert.Contains("install the Debian package 'postgresql' (sudo apt-get install -y postgresql)", apphost.Output, StringComparison.Ordinal);
@@ -131,7 +131,7 @@ public sealed class LifecycleTests
         var manifest = Path.Combine(dataPath, "aspire-manifest.json");
         await using var apphost = await AppHostProcess.StartAsync(dataPath, "--publisher", "manifest", "--output-path", manifest);
 
-        Assert.Equal(0, await apphost.Exited.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(0, await apphost.WaitExitedAsync(TimeSpan.FromMinutes(1)));
         var resources = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(manifest))!["resources"]!.AsObject();
         Assert.Equal(
             ["postgres", "hexdb", "cache", "messaging", "api", "worker", "web", "postgres-password", "cache-password", "messaging-password"],

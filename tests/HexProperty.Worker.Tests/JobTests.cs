@@ -1,9 +1,12 @@
+extern alias seed;
+
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using HexProperty.Data.Jobs;
+using seed::HexProperty.Seed;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -95,17 +98,8 @@ public sealed class JobTests(WorkerFixture worker, ITestOutputHelper output)
         var agency = await worker.AgencyWithBookingsAsync(20_000);
         var parameters = new StatsRebuildParameters(new DateOnly(2026, 1, 1), new DateOnly(2028, 1, 1));
         // Queued in one transaction, so the Worker sees them all at once.
-        var low = Guid.CreateVersion7();
-        var high = Guid.CreateVersion7();
-        await using (var batch = worker.DataSource.CreateBatch())
-        {
-            foreach (var (id, priority) in new[] { (low, 1), (high, 9) })
-            {
-                batch.BatchCommands.Add(Insert(id, agency, JobTypes.StatsRebuild, parameters, priority));
-            }
-
-            await batch.ExecuteNonQueryAsync();
-        }
+        var ids = await BulkAgency.EnqueueJobsAsync(worker.DataSource, agency, [(JobTypes.StatsRebuild, parameters, 1), (JobTypes.StatsRebuild, parameters, 9)]);
+        var (low, high) = (ids[0], ids[1]);
 
         await WaitFinishedAsync(high);
         await WaitFinishedAsync(low);
@@ -116,29 +110,8 @@ public sealed class JobTests(WorkerFixture worker, ITestOutputHelper output)
         Assert.True(await ScalarAsync<long>("select count(*) from daily_stats where property_id = $1", agency.PropertyId) >= 700);
     }
 
-    private async Task<Guid> EnqueueAsync(WorkerFixture.TestAgency agency, object parameters, int priority = 5)
-    {
-        var id = Guid.CreateVersion7();
-        await using var batch = worker.DataSource.CreateBatch();
-        batch.BatchCommands.Add(Insert(id, agency, parameters is ExportParameters ? JobTypes.Export : JobTypes.StatsRebuild, parameters, priority));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_notify('jobs_queued', '')"));
-        await batch.ExecuteNonQueryAsync();
-        return id;
-    }
-
-    private static NpgsqlBatchCommand Insert(Guid id, WorkerFixture.TestAgency agency, string type, object parameters, int priority)
-    {
-        var insert = new NpgsqlBatchCommand("""
-            insert into jobs (id, agency_id, user_id, type, parameters, priority, status, created_at) values ($1, $2, $3, $4, $5::jsonb, $6, 'Queued', now())
-            """);
-        insert.Parameters.AddWithValue(id);
-        insert.Parameters.AddWithValue(agency.AgencyId);
-        insert.Parameters.AddWithValue(agency.UserId);
-        insert.Parameters.AddWithValue(type);
-        insert.Parameters.AddWithValue(JsonSerializer.Serialize(parameters, JobTypes.Json));
-        insert.Parameters.AddWithValue((short)priority);
-        return insert;
-    }
+    private Task<Guid> EnqueueAsync(BulkAgency.Created agency, object parameters, int priority = 5) =>
+        BulkAgency.EnqueueJobAsync(worker.DataSource, agency, parameters is ExportParameters ? JobTypes.Export : JobTypes.StatsRebuild, parameters, priority);
 
     private async Task<JobRow> ReadAsync(Guid id)
     {

@@ -1,9 +1,12 @@
+extern alias seed;
+
 using HexProperty.Data.Persistence;
 using HexProperty.Hosting;
 using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.RabbitMQ;
 using HexProperty.Hosting.Redis;
 using HexProperty.Hosting.Testing;
+using seed::HexProperty.Seed;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -59,48 +62,8 @@ public sealed class WorkerFixture : IAsyncLifetime
         Worker.CreateClient().Dispose(); // starts the host
     }
 
-    public sealed record TestAgency(Guid AgencyId, Guid UserId, string UserEmail, Guid PropertyId);
-
-    /// <summary>
-    /// An agency with one staff user, one property and unit, and <paramref name="bookings"/> Confirmed bookings (one
-    /// night each, spread over days from 2026-01-01), written by SQL in one statement per table.
-    /// </summary>
-    public async Task<TestAgency> AgencyWithBookingsAsync(int bookings)
-    {
-        var agency = Guid.NewGuid();
-        var user = Guid.NewGuid();
-        var property = Guid.NewGuid();
-        var unit = Guid.NewGuid();
-        var guest = Guid.NewGuid();
-        var email = $"staff-{agency:N}@worker.test";
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand("""
-            create sequence if not exists worker_test_references;
-            insert into agencies (id, name, created_at) values (@agency, 'Worker tests', now());
-            insert into staff_users (id, agency_id, email, display_name, role, password_hash, created_at) values (@user, @agency, @email, 'Tester', 'Owner', 'x', now());
-            insert into properties (id, agency_id, name, type, address_line, city, country, latitude, longitude, status, cancellation_policy, currency, time_zone, created_at, updated_at)
-                values (@property, @agency, 'Test house, "quoted", with commas', 'House', '1 Road', 'Lisbon', 'PT', 38.7, -9.1, 'Active', 'Flexible', 'EUR', 'Europe/Lisbon', now(), now());
-            insert into units (id, property_id, agency_id, name, capacity, bedrooms, base_nightly_rate, cleaning_fee, min_nights, max_nights, created_at, updated_at)
-                values (@unit, @property, @agency, 'Unit', 4, 2, 100, 0, 1, 30, now(), now());
-            insert into guests (id, email, full_name, created_at) values (@guest, @email, E'Guest\nWith A Line Break', now());
-            alter table bookings disable trigger bookings_daily_stats;
-            insert into bookings (id, reference, agency_id, property_id, unit_id, guest_id, check_in, check_out, guests, status, quote, total, currency, source, created_at, confirmed_at)
-                select gen_random_uuid(), 'T' || lpad(to_hex(nextval('worker_test_references')), 7, '0'), @agency, @property, @unit, @guest,
-                    date '2026-01-01' + (i % 700), date '2026-01-02' + (i % 700), 2, 'Confirmed', '{}'::jsonb, 100 + (i % 50), 'EUR', 'Web', now(), now()
-                from generate_series(1, @bookings) i;
-            alter table bookings enable trigger bookings_daily_stats;
-            """, connection);
-        command.Parameters.AddWithValue("agency", agency);
-        command.Parameters.AddWithValue("user", user);
-        command.Parameters.AddWithValue("property", property);
-        command.Parameters.AddWithValue("unit", unit);
-        command.Parameters.AddWithValue("guest", guest);
-        command.Parameters.AddWithValue("email", email);
-        command.Parameters.AddWithValue("bookings", bookings);
-        command.CommandTimeout = 300;
-        await command.ExecuteNonQueryAsync();
-        return new TestAgency(agency, user, email, property);
-    }
+    /// <summary>An agency with one user, property and unit and <paramref name="bookings"/> Confirmed bookings (<see cref="BulkAgency"/>).</summary>
+    public Task<BulkAgency.Created> AgencyWithBookingsAsync(int bookings) => BulkAgency.CreateAsync(DataSource, "Worker tests", bookings);
 
     public async Task DisposeAsync()
     {

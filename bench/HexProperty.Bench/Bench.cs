@@ -1,0 +1,54 @@
+using System.Globalization;
+using Npgsql;
+
+namespace HexProperty.Bench;
+
+/// <summary>
+/// <c>export [bookings]</c> or <c>outbox [events]</c>, against the running system: HEXDB and MESSAGING are its
+/// connection strings and WORKER_PID its Worker (bench/worker.sh finds them). Prints a progress line while it
+/// runs, then a Markdown table row for bench/README.md.
+/// </summary>
+internal static class Bench
+{
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not ("export" or "outbox"))
+        {
+            Console.Error.WriteLine("usage: HexProperty.Bench export [bookings] | outbox [events]   (with HEXDB, MESSAGING and WORKER_PID set)");
+            return 2;
+        }
+
+        var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : args[0] == "export" ? 1_000_000 : 20_000;
+        var hexdb = Required("HEXDB");
+        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(hexdb) { CommandTimeout = 0 }.ConnectionString);
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+
+        return args[0] == "export"
+            ? await ExportBench.RunAsync(dataSource, size, int.Parse(Required("WORKER_PID"), CultureInfo.InvariantCulture), stop.Token)
+            : await OutboxBench.RunAsync(dataSource, Required("MESSAGING"), size, stop.Token);
+    }
+
+    private static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set: run bench/worker.sh, which finds the running system.");
+
+    /// <summary>A process's resident memory now, in MB (VmRSS of /proc/PID/status).</summary>
+    public static double ResidentMegabytes(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+
+        throw new InvalidOperationException($"no VmRSS for process {pid}");
+    }
+
+    public static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
