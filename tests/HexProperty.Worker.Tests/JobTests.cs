@@ -1,13 +1,12 @@
 extern alias seed;
-
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using HexProperty.Data.Jobs;
-using seed::HexProperty.Seed;
 using Npgsql;
+using seed::HexProperty.Seed;
 using Xunit.Abstractions;
 
 namespace HexProperty.Worker.Tests;

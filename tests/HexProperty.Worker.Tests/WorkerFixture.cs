@@ -1,16 +1,15 @@
 extern alias seed;
-
 using HexProperty.Data.Persistence;
 using HexProperty.Hosting;
 using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.RabbitMQ;
 using HexProperty.Hosting.Redis;
 using HexProperty.Hosting.Testing;
-using seed::HexProperty.Seed;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using seed::HexProperty.Seed;
 
 namespace HexProperty.Worker.Tests;
 
