@@ -52,7 +52,9 @@ internal sealed class AppHostProcess : IAsyncDisposable
     {
         var lines = new List<string>();
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "/usr/bin/dotnet";
-        var spec = new ProcessSpec("apphost", dotnet, [AssemblyPath, "--data-path", dataPath, .. arguments])
+        // A shell starts a background job with SIGINT ignored, and children inherit that (CI runs in the background):
+        // env restores the default, so the AppHost gets Ctrl+C as from a terminal's foreground.
+        var spec = new ProcessSpec("apphost", "/usr/bin/env", ["--default-signal=INT", dotnet, AssemblyPath, "--data-path", dataPath, .. arguments])
         {
             WorkingDirectory = RepositoryDirectory,
         };
