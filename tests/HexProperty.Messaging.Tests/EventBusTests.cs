@@ -227,8 +227,8 @@ public sealed class EventBusTests(MessagingFixture servers, ITestOutputHelper ou
         public static async Task<Bus> StartAsync(MessagingFixture servers, ITestOutputHelper output, IIntegrationEventHandler handler, bool relay = true)
         {
             var connection = await servers.ConnectAsync();
-            connection.ConnectionShutdownAsync += (_, e) => Note(output, $"connection closed: {e.ReplyCode} {e.ReplyText}");
-            connection.RecoverySucceededAsync += (_, _) => Note(output, "connection recovered");
+            connection.ConnectionShutdownAsync += (_, e) => TestOutput.WriteAsync(output, $"connection closed: {e.ReplyCode} {e.ReplyText}");
+            connection.RecoverySucceededAsync += (_, _) => TestOutput.WriteAsync(output, "connection recovered");
             var consumer = new EventConsumer(handler, servers.DataSource, () => connection, Options, TimeProvider.System, new TestOutputLogger<EventConsumer>(output));
             await consumer.StartAsync(CancellationToken.None);
             OutboxRelay? outbox = null;
@@ -239,20 +239,6 @@ public sealed class EventBusTests(MessagingFixture servers, ITestOutputHelper ou
             }
 
             return new Bus(connection, consumer, outbox);
-        }
-
-        private static Task Note(ITestOutputHelper output, string line)
-        {
-            try
-            {
-                output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {line}");
-            }
-            catch (InvalidOperationException)
-            {
-                // After the test.
-            }
-
-            return Task.CompletedTask;
         }
 
         public async ValueTask DisposeAsync()

@@ -13,18 +13,27 @@ internal sealed class TestOutputLogger<T>(ITestOutputHelper output) : ILogger<T>
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (!IsEnabled(logLevel))
+        if (IsEnabled(logLevel))
         {
-            return;
+            TestOutput.WriteAsync(output, $"{logLevel} {typeof(T).Name}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.GetType().Name + ": " + exception.Message)}");
         }
+    }
+}
 
+/// <summary>A time-stamped line in the test's output (also from a broker connection's events).</summary>
+internal static class TestOutput
+{
+    public static Task WriteAsync(ITestOutputHelper output, string line)
+    {
         try
         {
-            output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {logLevel} {typeof(T).Name}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.GetType().Name + ": " + exception.Message)}");
+            output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {line}");
         }
         catch (InvalidOperationException)
         {
             // The test has finished; a late line from a component stopping has nowhere to go.
         }
+
+        return Task.CompletedTask;
     }
 }
