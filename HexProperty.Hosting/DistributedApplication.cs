@@ -19,6 +19,9 @@ public sealed class DistributedApplication : IHost, IAsyncDisposable
 
     public ResourceNotificationService ResourceNotifications => Services.GetRequiredService<ResourceNotificationService>();
 
+    /// <summary>The developer dashboard while the application runs; null in publish mode or when disabled.</summary>
+    public HexProperty.Dashboard.DashboardServer? Dashboard => Services.GetService<Orchestrator>()?.Dashboard;
+
     public static IDistributedApplicationBuilder CreateBuilder(string[] args) =>
         new DistributedApplicationBuilder(args, Testing.BuilderInterception.Current);
 

@@ -81,6 +81,7 @@ internal sealed class DistributedApplicationBuilder : IDistributedApplicationBui
         _host.Services.AddSingleton(ExecutionContext);
         _host.Services.AddSingleton<ResourceNotificationService>();
         _host.Services.AddOptions<AppHostOptions>().Bind(_host.Configuration.GetSection(AppHostOptions.SectionName));
+        _host.Services.AddOptions<Dashboard.DashboardOptions>().Bind(_host.Configuration.GetSection(Dashboard.DashboardOptions.SectionName));
         _host.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         if (ExecutionContext.IsPublishMode)
         {

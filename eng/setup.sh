@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a Debian machine to run and test HexProperty: the server packages the AppHost starts (PostgreSQL,
-# Redis, RabbitMQ), the tools the orchestrator uses (setpriv, setfacl) and what the tests use (python3-jsonschema). Installs only what is missing, so it is cheap to run every time.
+# Redis, RabbitMQ), the tools the orchestrator uses (setpriv, setfacl) and what the tests use (python3-jsonschema, and
+# chromium with a font for the browser tests, which Playwright drives). Installs only what is missing, so it is cheap to
+# run every time.
 # Never starts a system service: the AppHost runs each server as its own process, with data in .hexdata/.
 set -euo pipefail
 
@@ -16,6 +18,8 @@ compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgres
 # When the repository sits below a folder only root may enter (/root), the postgres user is given search access by ACL.
 [ -x /usr/bin/setfacl ] || missing+=(acl)
 python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
@@ -32,7 +36,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   say "installed ${missing[*]}"
 else
-  say "PostgreSQL, Redis and RabbitMQ are installed"
+  say "PostgreSQL, Redis, RabbitMQ and chromium are installed"
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

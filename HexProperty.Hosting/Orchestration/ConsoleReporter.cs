@@ -8,7 +8,7 @@ namespace HexProperty.Hosting.Orchestration;
 /// Tells the developer what the application is doing: a line for every change of state or health, and once
 /// everything is up, a table of every resource with its state and where to reach it.
 /// </summary>
-internal sealed class ConsoleReporter(ResourceNotificationService notifications, ILogger logger, DataFolder dataFolder, Stopwatch sinceStart)
+internal sealed class ConsoleReporter(ResourceNotificationService notifications, ILogger logger, DataFolder dataFolder, Stopwatch sinceStart, string? dashboardUrl)
 {
     private readonly Dictionary<string, ResourceSnapshot> _seen = [];
     private readonly HashSet<string> _everHealthy = [];
@@ -55,11 +55,11 @@ internal sealed class ConsoleReporter(ResourceNotificationService notifications,
         if (!_tablePrinted && all.All(s => s.IsHealthy))
         {
             _tablePrinted = true;
-            Console.Out.Write(Table(all, sinceStart.Elapsed, dataFolder));
+            Console.Out.Write(Table(all, sinceStart.Elapsed, dataFolder, dashboardUrl));
         }
     }
 
-    internal static string Table(IReadOnlyList<ResourceSnapshot> snapshots, TimeSpan elapsed, DataFolder dataFolder)
+    internal static string Table(IReadOnlyList<ResourceSnapshot> snapshots, TimeSpan elapsed, DataFolder dataFolder, string? dashboardUrl = null)
     {
         string[] header = ["Resource", "Type", "State", "Health", "PID", "Endpoint"];
         var rows = snapshots.Select(s => new[]
@@ -78,6 +78,11 @@ internal sealed class ConsoleReporter(ResourceNotificationService notifications,
 
         text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"Data and generated credentials: {dataFolder.Root}");
         text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"Logs of each resource:          {dataFolder.LogsDirectory}");
+        if (dashboardUrl is not null)
+        {
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"Dashboard:                      {dashboardUrl}");
+        }
+
         text.AppendLine("Press Ctrl+C to stop everything.");
         text.AppendLine();
         return text.ToString();

@@ -27,7 +27,8 @@ internal sealed class InstanceRunner
     private readonly ResourceNotificationService _notifications;
     private readonly ResourceLog _log;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _commands = new(1, 1);
+    private CancellationTokenSource _stopping = new();
     private readonly Lock _processesGate = new();
     private readonly List<ChildProcess> _processes = [];
     private readonly Lock _snapshotGate = new();
@@ -53,6 +54,52 @@ internal sealed class InstanceRunner
     public string InstanceName => _snapshot.InstanceName;
 
     public void Start() => _run = Task.Run(RunAsync);
+
+    /// <summary>
+    /// A developer's stop, start or restart from the dashboard, one at a time per instance. Start runs the instance
+    /// again from waiting for its dependencies, as at the AppHost's start; it is refused while the instance runs.
+    /// </summary>
+    public async Task<(bool Succeeded, string Message)> ExecuteAsync(Dashboard.Resources.ResourceCommand command, TimeSpan stopBudget)
+    {
+        await _commands.WaitAsync();
+        try
+        {
+            var running = !_run.IsCompleted;
+            switch (command)
+            {
+                case Dashboard.Resources.ResourceCommand.Stop when !running:
+                    return (false, $"{InstanceName} is not running.");
+                case Dashboard.Resources.ResourceCommand.Start when running:
+                    return (false, $"{InstanceName} is already running.");
+            }
+
+            if (running)
+            {
+                _log.WriteAppHostLine($"{command.ToString().ToLowerInvariant()} requested from the dashboard");
+                await StopCoreAsync(stopBudget);
+            }
+
+            if (command == Dashboard.Resources.ResourceCommand.Stop)
+            {
+                Publish(s => s with { Description = "stopped from the dashboard" });
+                return (true, $"{InstanceName} stopped.");
+            }
+
+            lock (_processesGate)
+            {
+                _stopRequested = false;
+            }
+
+            _stopping = new CancellationTokenSource(); // the old one stays cancelled for whatever may still hold its token
+            _log.WriteAppHostLine("started again from the dashboard");
+            Start();
+            return (true, command == Dashboard.Resources.ResourceCommand.Start ? $"{InstanceName} is starting." : $"{InstanceName} is restarting.");
+        }
+        finally
+        {
+            _commands.Release();
+        }
+    }
 
     private async Task RunAsync()
     {
@@ -317,6 +364,23 @@ internal sealed class InstanceRunner
 
     /// <summary>Stops the instance's processes, newest first, each asked gracefully and killed after the budget.</summary>
     public async Task<bool> StopAsync(TimeSpan budget)
+    {
+        // A dashboard command under way finishes first, within the same budget; after that the stop goes ahead anyway.
+        var gate = await _commands.WaitAsync(budget);
+        try
+        {
+            return await StopCoreAsync(budget);
+        }
+        finally
+        {
+            if (gate)
+            {
+                _commands.Release();
+            }
+        }
+    }
+
+    private async Task<bool> StopCoreAsync(TimeSpan budget)
     {
         List<ChildProcess> running;
         lock (_processesGate)

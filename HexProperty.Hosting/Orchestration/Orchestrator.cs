@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using HexProperty.Dashboard;
+using HexProperty.Dashboard.Resources;
 using HexProperty.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +19,8 @@ internal sealed class Orchestrator(
     IOptions<AppHostOptions> options,
     IConfiguration configuration,
     ILoggerFactory loggerFactory,
-    ResourceNotificationService notifications) : IHostedService
+    ResourceNotificationService notifications,
+    IOptions<DashboardOptions> dashboardOptions) : IHostedService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("HexProperty.Hosting");
     private readonly Dictionary<Resource, List<InstanceRunner>> _runners = [];
@@ -26,8 +29,12 @@ internal sealed class Orchestrator(
     private readonly CancellationTokenSource _reporterStop = new();
     private DataFolder? _dataFolder;
     private Task _reporter = Task.CompletedTask;
+    private volatile bool _stopping;
 
     public RunContext? Context { get; private set; }
+
+    /// <summary>The developer dashboard, while the application runs (null when disabled).</summary>
+    public DashboardServer? Dashboard { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -44,6 +51,18 @@ internal sealed class Orchestrator(
 
             var context = new RunContext(_dataFolder, configuration, loggerFactory, settings);
             Context = context;
+            if (dashboardOptions.Value.Enabled)
+            {
+                Dashboard = await DashboardServer.StartAsync(dashboardOptions.Value, new OrchestratorResources(this, notifications), loggerFactory, cancellationToken);
+                if (string.IsNullOrWhiteSpace(context.OtlpEndpoint))
+                {
+                    context.OtlpEndpoint = Dashboard.Url;
+                    context.OtlpHeaders = Dashboard.OtlpHeaders;
+                }
+
+                _logger.LogInformation("Dashboard: {LoginUrl}", Dashboard.LoginUrl);
+            }
+
             foreach (var parameter in model.Resources.OfType<ParameterResource>())
             {
                 parameter.SetValue(_dataFolder.Secrets.GetOrCreate(parameter.Name, parameter.MinLength));
@@ -89,17 +108,41 @@ internal sealed class Orchestrator(
 
             if (settings.ConsoleReport)
             {
-                _reporter = new ConsoleReporter(notifications, _logger, _dataFolder, clock).RunAsync(_reporterStop.Token);
+                _reporter = new ConsoleReporter(notifications, _logger, _dataFolder, clock, Dashboard?.LoginUrl).RunAsync(_reporterStop.Token);
             }
         }
         catch
         {
+            if (Dashboard is not null)
+            {
+                await Dashboard.DisposeAsync();
+                Dashboard = null;
+            }
+
             _dataFolder.Dispose();
             _dataFolder = null;
             throw;
         }
+    }
 
-        await Task.CompletedTask;
+    internal ResourceLog? LogOf(string instanceName) => _logs.FirstOrDefault(l => l.InstanceName == instanceName);
+
+    /// <summary>Stop, start or restart one instance, as the dashboard asks; refused once the application is stopping.</summary>
+    internal async Task<CommandOutcome> ExecuteAsync(string instanceName, ResourceCommand command)
+    {
+        if (_stopping)
+        {
+            return new CommandOutcome(false, "The AppHost is stopping.");
+        }
+
+        if (_runners.Values.SelectMany(r => r).FirstOrDefault(r => r.InstanceName == instanceName) is not { } runner)
+        {
+            return new CommandOutcome(false, $"There is no resource instance named '{instanceName}'.");
+        }
+
+        var (succeeded, message) = await runner.ExecuteAsync(command, options.Value.StopTimeout);
+        _logger.LogInformation("{Command} {Instance} from the dashboard: {Message}", command, instanceName, message);
+        return new CommandOutcome(succeeded, message);
     }
 
     private static void ThrowIfPrerequisitesMissing(IEnumerable<IResourceDriver> drivers)
@@ -156,6 +199,7 @@ internal sealed class Orchestrator(
             return;
         }
 
+        _stopping = true;
         var clock = Stopwatch.StartNew();
         var deadline = options.Value.StopTimeout;
         var levels = DependencyGraph.StopOrder([.. _runners.Keys]);
@@ -178,6 +222,13 @@ internal sealed class Orchestrator(
         foreach (var log in _logs)
         {
             log.Dispose();
+        }
+
+        if (Dashboard is not null)
+        {
+            // Last, so what the services flushed on their way out still arrived.
+            await Dashboard.DisposeAsync();
+            Dashboard = null;
         }
 
         _dataFolder.Dispose();

@@ -9,7 +9,8 @@ namespace HexProperty.Hosting.Orchestration;
 internal sealed class ResourceLog : IDisposable
 {
     private const long RotateAtBytes = 16 * 1024 * 1024;
-    private const int RecentCapacity = 2000;
+    /// <summary>As many lines as the Aspire dashboard keeps per resource by default (MaxConsoleLogCount).</summary>
+    private const int RecentCapacity = 10_000;
 
     private readonly Lock _gate = new();
     private readonly Queue<string> _recent = new();

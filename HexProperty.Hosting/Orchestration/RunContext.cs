@@ -20,6 +20,12 @@ internal sealed class RunContext(DataFolder dataFolder, IConfiguration configura
 
     public AppHostOptions Options { get; } = options;
 
+    /// <summary>Where the projects export OTLP: <see cref="AppHostOptions.OtlpEndpoint"/> when set, otherwise the AppHost's dashboard.</summary>
+    public string? OtlpEndpoint { get; set; } = options.OtlpEndpoint;
+
+    /// <summary>OTEL_EXPORTER_OTLP_HEADERS for the projects (the dashboard's API key).</summary>
+    public string? OtlpHeaders { get; set; }
+
     /// <summary>Variables every child gets, whatever its kind.</summary>
     public IReadOnlyDictionary<string, string> BaseEnvironment => new Dictionary<string, string> { [RunMarkerVariable] = RunId };
 

@@ -47,10 +47,15 @@ internal sealed class ProjectDriver(ProjectResource project, RunContext context)
         variables["OTEL_SERVICE_NAME"] = project.Name;
         variables["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={InstanceNames.ServiceInstanceId(instanceName, context.RunId)}";
         variables["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory";
-        if (!string.IsNullOrWhiteSpace(context.Options.OtlpEndpoint))
+        if (!string.IsNullOrWhiteSpace(context.OtlpEndpoint))
         {
-            variables["OTEL_EXPORTER_OTLP_ENDPOINT"] = context.Options.OtlpEndpoint;
+            variables["OTEL_EXPORTER_OTLP_ENDPOINT"] = context.OtlpEndpoint;
             variables["OTEL_EXPORTER_OTLP_PROTOCOL"] = context.Options.OtlpProtocol;
+            if (!string.IsNullOrEmpty(context.OtlpHeaders))
+            {
+                variables["OTEL_EXPORTER_OTLP_HEADERS"] = context.OtlpHeaders;
+            }
+
             // Export every second, as Aspire does in development, so a developer sees telemetry at once.
             variables["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
             variables["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";

@@ -5,8 +5,8 @@ using HexProperty.Hosting.Testing;
 namespace HexProperty.AppHost.Tests;
 
 /// <summary>
-/// One running HexProperty for the platform tests: the AppHost's own model, with two Api replicas and every
-/// service exporting its telemetry to a test OTLP collector.
+/// One running HexProperty for the platform tests: the AppHost's own model, with two Api replicas, every service
+/// exporting its telemetry to the AppHost's dashboard as in development.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
@@ -14,12 +14,12 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
-    public OtlpCollector Telemetry { get; private set; } = null!;
+    /// <summary>The dashboard's store of what the services exported: their spans and structured logs.</summary>
+    public HexProperty.Dashboard.Telemetry.TelemetryStore Telemetry => App.Dashboard!.Telemetry;
 
     public async Task InitializeAsync()
     {
-        Telemetry = await OtlpCollector.StartAsync();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>([$"--AppHost:OtlpEndpoint={Telemetry.Endpoint}"]);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
         builder.GetResource<ProjectResource>("api").WithReplicas(ApiReplicas);
         App = await builder.BuildAsync();
         await App.StartAsync();
@@ -33,7 +33,6 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await App.DisposeAsync();
-        await Telemetry.DisposeAsync();
     }
 }
 

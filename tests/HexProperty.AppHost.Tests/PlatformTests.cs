@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HexProperty.Dashboard.Telemetry;
 using HexProperty.Hosting;
 using HexProperty.Hosting.Orchestration;
 using HexProperty.Hosting.Testing;
@@ -60,7 +61,8 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         Assert.Equal(App.GetEndpoint("api", replica: 1).ToString().TrimEnd('/'), api1["ASPNETCORE_URLS"]);
         Assert.Equal(api0["ASPNETCORE_URLS"], web["services__api__http__0"]);
         Assert.Equal(api1["ASPNETCORE_URLS"], web["services__api__http__1"]);
-        Assert.Equal(platform.Telemetry.Endpoint, web["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal(App.Dashboard!.Url, web["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal($"x-otlp-api-key={App.Dashboard.Options.OtlpApiKey}", web["OTEL_EXPORTER_OTLP_HEADERS"]);
         Assert.False(web.ContainsKey("ConnectionStrings__hexdb"), "the web references only the api");
     }
 
@@ -126,15 +128,15 @@ public sealed partial class PlatformTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(traceId, ApiTrace().Match(page).Groups[1].Value);
-        var webServer = await SpanAsync(s => s.TraceId == traceId && s.Service == "web" && s.Span.Kind == OpenTelemetry.Proto.Trace.V1.Span.Types.SpanKind.Server);
-        var webClient = await SpanAsync(s => s.TraceId == traceId && s.Service == "web" && s.Span.Kind == OpenTelemetry.Proto.Trace.V1.Span.Types.SpanKind.Client);
-        var apiServer = await SpanAsync(s => s.TraceId == traceId && s.Service == "api" && s.Span.Kind == OpenTelemetry.Proto.Trace.V1.Span.Types.SpanKind.Server);
-        var database = await SpanAsync(s => s.TraceId == traceId && s.Service == "api" && s.Span.Kind == OpenTelemetry.Proto.Trace.V1.Span.Types.SpanKind.Client && s.Attribute("db.system.name") == "postgresql");
+        var webServer = await SpanAsync(traceId, s => s.Resource == "web" && s.Kind == "Server");
+        var webClient = await SpanAsync(traceId, s => s.Resource == "web" && s.Kind == "Client");
+        var apiServer = await SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Server");
+        var database = await SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Client" && s.Attribute("db.system.name") == "postgresql");
 
-        Assert.Equal("GET /", webServer.Span.Name);
+        Assert.Equal("GET /", webServer.Name);
         Assert.Equal(webServer.SpanId, webClient.ParentSpanId);
         Assert.Equal(webClient.SpanId, apiServer.ParentSpanId);
-        Assert.Equal("GET /api/platform/status", apiServer.Span.Name);
+        Assert.Equal("GET /api/platform/status", apiServer.Name);
         Assert.Equal(apiServer.SpanId, database.ParentSpanId);
     }
 
@@ -144,23 +146,27 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
         using var client = App.CreateHttpClient("api", replica: 1);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/platform/status")).StatusCode);
-        var instance = System.Text.Encoding.UTF8.GetBytes(App.ResourceNotifications.GetInstances("api")[1].ServiceInstanceId!);
+        var instance = App.ResourceNotifications.GetInstances("api")[1].ServiceInstanceId!;
 
-        // Protobuf carries strings as UTF-8 bytes: the replica's instance id marks its exports, and the instruments
-        // and messages appear by name.
-        await PayloadAsync("metrics", instance, "http.server.request.duration");
-        await PayloadAsync("metrics", instance, "dotnet.gc.collections");
-        await PayloadAsync("metrics", instance, "db.client.operation.duration");
-        await PayloadAsync("logs", instance, "Now listening on");
+        // The replica's service.instance.id marks its exports; the instruments and messages arrive by name.
+        await MetricAsync(instance, "http.server.request.duration");
+        await MetricAsync(instance, "dotnet.gc.collections");
+        await MetricAsync(instance, "db.client.operation.duration");
+        await EventuallyAsync(
+            () => platform.Telemetry.QueryLogs(new("api", Text: "Now listening on")).Any(e => e.Instance == instance),
+            "no log export from the api replica says 'Now listening on'");
     }
 
-    private async Task PayloadAsync(string signal, byte[] instance, string content)
+    private Task MetricAsync(string instance, string name) => EventuallyAsync(
+        () => App.Dashboard!.Metrics.Read("api", name, (_, series) => series.Any(s => s.Instance == instance)),
+        $"no metrics export from the api replica has '{name}'");
+
+    private static async Task EventuallyAsync(Func<bool> condition, string failure)
     {
-        var text = System.Text.Encoding.UTF8.GetBytes(content);
         var clock = Stopwatch.StartNew();
-        while (!platform.Telemetry.Payloads.Any(p => p.Signal == signal && p.Body.AsSpan().IndexOf(instance) >= 0 && p.Body.AsSpan().IndexOf(text) >= 0))
+        while (!condition())
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"no {signal} export from the api replica mentions '{content}'");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), failure);
             await Task.Delay(200);
         }
     }
@@ -232,12 +238,12 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         Assert.DoesNotContain("ready to accept connections", api1, StringComparison.Ordinal);
     }
 
-    private async Task<ReceivedSpan> SpanAsync(Func<ReceivedSpan, bool> match)
+    private async Task<SpanRecord> SpanAsync(string traceId, Func<SpanRecord, bool> match)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(20))
         {
-            if (platform.Telemetry.Spans.FirstOrDefault(match) is { } span)
+            if (platform.Telemetry.GetTrace(traceId)?.FirstOrDefault(match) is { } span)
             {
                 return span;
             }
@@ -246,7 +252,7 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         }
 
         throw new Xunit.Sdk.XunitException(
-            "No matching span; received: " + string.Join(", ", platform.Telemetry.Spans.Select(s => $"{s.Service}:{s.Span.Kind}:{s.Span.Name}:{s.TraceId[..8]}")));
+            "No matching span; received: " + string.Join(", ", (platform.Telemetry.GetTrace(traceId) ?? []).Select(s => $"{s.Resource}:{s.Kind}:{s.Name}")));
     }
 
     [GeneratedRegex("data-api-trace=\"([0-9a-f]{32})\"")]
