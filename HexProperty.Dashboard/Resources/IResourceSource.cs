@@ -47,3 +47,18 @@ public sealed record ResourceView(
 
     public bool CanStart => State is "Exited" or "FailedToStart";
 }
+
+/// <summary>The dashboard without an AppHost behind it (as Aspire's standalone dashboard): telemetry pages only.</summary>
+public sealed class NoResources : IResourceSource
+{
+    public static readonly NoResources Instance = new();
+
+    public IReadOnlyList<ResourceView> GetInstances() => [];
+
+    public IReadOnlyList<string> GetConsoleLines(string instanceName, int count) => [];
+
+    public IDisposable SubscribeConsole(string instanceName, Action<string> onLine) => new MemoryStream();
+
+    public Task<CommandOutcome> ExecuteAsync(string instanceName, ResourceCommand command, CancellationToken cancellationToken) =>
+        Task.FromResult(new CommandOutcome(false, "This dashboard runs without an AppHost: there are no resources to command."));
+}

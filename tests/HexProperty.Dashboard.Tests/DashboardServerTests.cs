@@ -13,7 +13,7 @@ public sealed class DashboardServerTests : IAsyncLifetime
     private DashboardServer _server = null!;
 
     public async Task InitializeAsync() =>
-        _server = await DashboardServer.StartAsync(new DashboardOptions { Port = 0, MaxRequestBodyBytes = 64 * 1024 }, new NoResources(), NullLoggerFactory.Instance);
+        _server = await DashboardServer.StartAsync(new DashboardOptions { Port = 0, MaxRequestBodyBytes = 64 * 1024 }, NoResources.Instance, NullLoggerFactory.Instance);
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -62,17 +62,5 @@ public sealed class DashboardServerTests : IAsyncLifetime
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
         request.Headers.Add("x-otlp-api-key", _server.Options.OtlpApiKey);
         return request;
-    }
-
-    private sealed class NoResources : IResourceSource
-    {
-        public IReadOnlyList<ResourceView> GetInstances() => [];
-
-        public IReadOnlyList<string> GetConsoleLines(string instanceName, int count) => [];
-
-        public IDisposable SubscribeConsole(string instanceName, Action<string> onLine) => new MemoryStream();
-
-        public Task<CommandOutcome> ExecuteAsync(string instanceName, ResourceCommand command, CancellationToken cancellationToken) =>
-            Task.FromResult(new CommandOutcome(false, "no resources here"));
     }
 }
