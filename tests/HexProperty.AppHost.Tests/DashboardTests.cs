@@ -213,17 +213,9 @@ public sealed partial class DashboardTests(PlatformFixture platform)
         return client;
     }
 
-    private static Task EventuallyAsync(Func<bool> condition, string failure) => EventuallyAsync(condition, () => failure);
+    private static Task EventuallyAsync(Func<bool> condition, string failure) => Eventually.TrueAsync(condition, failure, TimeSpan.FromSeconds(30));
 
-    private static async Task EventuallyAsync(Func<bool> condition, Func<string> failure)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), failure());
-            await Task.Delay(200);
-        }
-    }
+    private static Task EventuallyAsync(Func<bool> condition, Func<string> failure) => Eventually.TrueAsync(condition, failure, TimeSpan.FromSeconds(30));
 
     [GeneratedRegex("href=\"/traces/detail/([0-9a-f]{32})\"")]
     private static partial Regex TraceLinks();

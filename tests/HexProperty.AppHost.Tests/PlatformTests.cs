@@ -161,15 +161,7 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         () => App.Dashboard!.Metrics.Read("api", name, (_, series) => series.Any(s => s.Instance == instance)),
         $"no metrics export from the api replica has '{name}'");
 
-    private static async Task EventuallyAsync(Func<bool> condition, string failure)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), failure);
-            await Task.Delay(200);
-        }
-    }
+    private static Task EventuallyAsync(Func<bool> condition, string failure) => Eventually.TrueAsync(condition, failure, TimeSpan.FromSeconds(20));
 
     [Fact]
     public async Task The_web_reaches_every_api_replica_through_service_discovery()
