@@ -21,6 +21,7 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
+        builder.Services.AddSingleton<EndpointLatency>();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             // Resilience outside, discovery inside: every retry attempt resolves the service again, so it can
@@ -31,10 +32,11 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (readiness) and <c>/alive</c> (liveness) in every environment.</summary>
+    /// <summary>Maps <c>/health</c> (readiness) and <c>/alive</c> (liveness) in every environment, and starts recording each endpoint's latency.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
+        _ = app.Services.GetRequiredService<EndpointLatency>(); // listens from the start, for the operations page's p95 per endpoint
         return app;
     }
 }
