@@ -82,6 +82,9 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
     /// <summary>Whether the cache was configured with Redis at all.</summary>
     public bool HasDistributedLayer => _redis is not null;
 
+    /// <summary>The state of the circuit breaker in front of Redis ("Closed", "Open", "HalfOpen"), or "None" without Redis.</summary>
+    public string DistributedBreakerState => _redis?.BreakerState.ToString() ?? "None";
+
     /// <summary>Totals per profile since start, and the state of both layers.</summary>
     public CacheStatistics Statistics
     {

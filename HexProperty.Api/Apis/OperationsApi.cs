@@ -2,20 +2,27 @@ using System.Text;
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
+using HexProperty.Caching;
 using HexProperty.Data.Messaging;
 using HexProperty.Data.Persistence;
+using HexProperty.Messaging;
+using HexProperty.ServiceDefaults.Resilience;
+using HexProperty.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace HexProperty.Api.Apis;
 
-/// <summary>For platform operators: the events consumers gave up on (list, replay) and the Worker's schedules.</summary>
+/// <summary>For platform operators: an overview of this instance and the database, the events consumers gave up on
+/// (list, replay) and the Worker's schedules.</summary>
 public static class OperationsApi
 {
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
         var ops = app.MapGroup("/api/ops").WithTags("Operations").RequireAuthorization(StaffPolicies.Operator);
+        ops.MapGet("/overview", OverviewAsync).WithName("OperationsOverview")
+            .WithSummary("Cache per profile, p50/p95/p99 per endpoint, breakers, queue depths, jobs of the last day, slowest statements, unused indexes.");
         ops.MapGet("/dead-letters", DeadLettersAsync).WithName("ListDeadLetters");
         ops.MapPost("/dead-letters/{id:guid}/replay", ReplayAsync).WithName("ReplayDeadLetter");
         ops.MapGet("/schedules", SchedulesAsync).WithName("ListSchedules");
@@ -69,4 +76,102 @@ public static class OperationsApi
             .Select(s => new ScheduleView(s.Name, s.IntervalSeconds, s.NextDueAt, s.RunningSince != null, s.RunningOn, s.LastStartedAt, s.LastDurationMs,
                 s.LastOutcome, s.LastError, s.LastDetail, s.Runs, s.Failures))
             .ToArrayAsync(cancellationToken));
+
+    public static async Task<Ok<OpsOverview>> OverviewAsync(
+        LayeredHybridCache cache, EndpointLatency latency, IServiceProvider services, IConfiguration configuration, HexDbContext db,
+        NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        List<BreakerView> breakers = [new("cache:redis", cache.DistributedBreakerState)];
+        if (services.GetService<HttpResiliencePipelines>() is { } pipelines)
+        {
+            breakers.AddRange(pipelines.CircuitStates.Select(c => new BreakerView("http:" + c.Key, c.Value.ToString())));
+        }
+
+        var queues = configuration.GetConnectionString("messaging") is { Length: > 0 } amqp
+            ? await QueueDepths.ReadAsync(amqp, KnownConsumers.Queues, TimeSpan.FromSeconds(3), cancellationToken)
+            : [.. KnownConsumers.Queues.Select(q => new QueueDepth(q, null, null, "no messaging connection string"))];
+
+        var since = now.AddDays(-1);
+        var jobs = (await db.Jobs.AsNoTracking().Where(j => j.CreatedAt >= since)
+                .GroupBy(j => new { j.Type, j.Status })
+                .Select(g => new { g.Key.Type, g.Key.Status, Count = g.Count(), Seconds = g.Where(j => j.FinishedAt != null && j.StartedAt != null).Select(j => (j.FinishedAt!.Value - j.StartedAt!.Value).TotalSeconds).ToList() })
+                .ToListAsync(cancellationToken))
+            .Select(g => new JobRunSummary(g.Type, g.Status.ToString(), g.Count, g.Seconds.Count == 0 ? null : Math.Round(g.Seconds.Average(), 2)))
+            .OrderBy(j => j.Type).ThenBy(j => j.Status).ToList();
+
+        return TypedResults.Ok(new OpsOverview(
+            PlatformApi.ServiceInstanceId(configuration), now, cache.Statistics, latency.Snapshot(), breakers, queues, jobs,
+            await SlowStatementsAsync(dataSource, cancellationToken), await UnusedIndexesAsync(dataSource, cancellationToken)));
+    }
+
+    /// <summary>The ten statements with the highest mean time. The server preloads pg_stat_statements; the view appears once
+    /// the extension is created in this database, which is tried once here (it needs a role allowed to create it).</summary>
+    private static async Task<DatabaseSection<SlowStatement>> SlowStatementsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            select left(query, 500), calls, mean_exec_time, total_exec_time, rows
+            from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+            order by mean_exec_time desc limit 10
+            """;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand(Sql);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                var rows = new List<SlowStatement>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add(new SlowStatement(reader.GetString(0), reader.GetInt64(1), Math.Round(reader.GetDouble(2), 3), Math.Round(reader.GetDouble(3), 1), reader.GetInt64(4)));
+                }
+
+                return new DatabaseSection<SlowStatement>(rows, null);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable && attempt == 0)
+            {
+                try
+                {
+                    await using var create = dataSource.CreateCommand("create extension if not exists pg_stat_statements");
+                    await create.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (PostgresException denied)
+                {
+                    return new DatabaseSection<SlowStatement>([], $"pg_stat_statements is not installed in this database: {denied.MessageText}");
+                }
+            }
+            catch (PostgresException e)
+            {
+                return new DatabaseSection<SlowStatement>([], $"pg_stat_statements cannot be read: {e.MessageText}");
+            }
+        }
+    }
+
+    /// <summary>Indexes never scanned since the statistics were last reset, biggest first; unique and primary keys are
+    /// left out because they enforce rules even when no query reads them.</summary>
+    private static async Task<DatabaseSection<UnusedIndex>> UnusedIndexesAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            select s.relname, s.indexrelname, pg_relation_size(s.indexrelid)
+            from pg_stat_user_indexes s join pg_index i on i.indexrelid = s.indexrelid
+            where s.idx_scan = 0 and not i.indisunique and not i.indisprimary
+            order by pg_relation_size(s.indexrelid) desc limit 20
+            """;
+        try
+        {
+            await using var command = dataSource.CreateCommand(Sql);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<UnusedIndex>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new UnusedIndex(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+
+            return new DatabaseSection<UnusedIndex>(rows, null);
+        }
+        catch (PostgresException e)
+        {
+            return new DatabaseSection<UnusedIndex>([], e.MessageText);
+        }
+    }
 }

@@ -53,7 +53,7 @@ public static class PlatformApi
     }
 
     /// <summary>The <c>service.instance.id</c> the AppHost gave this process; tells replicas apart.</summary>
-    private static string? ServiceInstanceId(IConfiguration configuration) =>
+    internal static string? ServiceInstanceId(IConfiguration configuration) =>
         configuration["OTEL_RESOURCE_ATTRIBUTES"]?.Split(',')
             .Select(attribute => attribute.Split('=', 2))
             .Where(pair => pair.Length == 2 && pair[0].Trim() == "service.instance.id")

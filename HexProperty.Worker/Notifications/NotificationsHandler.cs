@@ -14,7 +14,7 @@ namespace HexProperty.Worker.Notifications;
 /// </summary>
 public sealed class NotificationsHandler(IEmailSender email, TimeProvider time) : IIntegrationEventHandler
 {
-    public string Consumer => "worker.notifications";
+    public string Consumer => KnownConsumers.Notifications;
 
     public IReadOnlyList<string> Bindings { get; } = [BookingConfirmed.Name, BookingCancelled.Name, HoldExpired.Name, JobFinished.Name];
 
