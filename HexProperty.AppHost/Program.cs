@@ -37,6 +37,8 @@ builder.AddProject<Projects.HexProperty_Worker>("worker")
 builder.AddProject<Projects.HexProperty_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(api).WaitFor(api)
+    // Web replicas share the keys that encrypt staff and guest cookies and antiforgery tokens.
+    .WithEnvironment(context => context.Variables["DataProtection__KeysPath"] = Path.Combine(context.DataPath, "web-keys"))
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();
