@@ -2,7 +2,7 @@
 # Prepares a Debian machine to run and test HexProperty: the server packages the AppHost starts (PostgreSQL,
 # Redis, RabbitMQ), the tools the orchestrator uses (setpriv, setfacl) and what the tests use (python3-jsonschema, and
 # chromium with a font for the browser tests, which Playwright drives). Installs only what is missing, so it is cheap to
-# run every time.
+# run every time. Node.js and npm are for the Web's build, which installs its front-end packages (htmx) from npm.
 # Never starts a system service: the AppHost runs each server as its own process, with data in .hexdata/.
 set -euo pipefail
 
@@ -20,6 +20,8 @@ compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgres
 python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+# The Web's build installs its front-end packages (htmx) with npm ci.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"

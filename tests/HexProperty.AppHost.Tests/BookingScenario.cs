@@ -11,24 +11,33 @@ namespace HexProperty.AppHost.Tests;
 /// <summary>A guest's booking through the running Api: a new agency with one unit, a hold on it, and its payment.</summary>
 internal static class BookingScenario
 {
+    public const string Password = "correct horse 42";
+
     public sealed record Hold(string Reference, decimal Total, string GuestEmail, string OwnerEmail);
 
-    public static async Task<Hold> HoldAsync(DistributedApplication app)
+    /// <summary>A new agency (its owner signed in) with one property in <paramref name="city"/> and one unit for two guests.</summary>
+    public sealed record Agency(string OwnerEmail, string Token, Guid PropertyId, Guid UnitId, string City);
+
+    public static async Task<Hold> HoldAsync(DistributedApplication app) =>
+        await HoldAsync(app, await AgencyAsync(app), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(40));
+
+    public static async Task<Agency> AgencyAsync(DistributedApplication app, string city = "Porto")
     {
         using var api = app.CreateHttpClient("api");
         var email = $"owner-{Guid.NewGuid():N}@agency.test";
-        var signUp = await api.PostAsJsonAsync("/api/agencies", new { agencyName = "E2E agency", ownerName = "Owner", email, password = "correct horse 42" });
+        var signUp = await api.PostAsJsonAsync("/api/agencies", new { agencyName = "E2E agency", ownerName = "Owner", email, password = Password });
         Assert.Equal(HttpStatusCode.Created, signUp.StatusCode);
-        var signIn = await (await api.PostAsJsonAsync("/api/auth/sign-in", new { email, password = "correct horse 42" })).Content.ReadFromJsonAsync<JsonNode>();
+        var signIn = await (await api.PostAsJsonAsync("/api/auth/sign-in", new { email, password = Password })).Content.ReadFromJsonAsync<JsonNode>();
+        var token = (string)signIn!["accessToken"]!;
         using var staff = app.CreateHttpClient("api");
-        staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)signIn!["accessToken"]!);
+        staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var property = await CreatedIdAsync(await staff.PostAsJsonAsync("/api/staff/properties", new
         {
             name = "E2E house",
             description = "",
             type = "House",
             addressLine = "1 Road",
-            city = "Porto",
+            city,
             country = "PT",
             latitude = 41.15m,
             longitude = -8.61m,
@@ -48,16 +57,30 @@ internal static class BookingScenario
             minNights = 1,
             maxNights = 30,
         }));
+        return new Agency(email, token, property, unit, city);
+    }
+
+    public static async Task<Hold> HoldAsync(DistributedApplication app, Agency agency, DateOnly checkIn, int nights = 2)
+    {
+        using var api = app.CreateHttpClient("api");
         var guest = $"guest-{Guid.NewGuid():N}@example.test";
-        var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(40);
         using var holdRequest = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
         {
-            Content = JsonContent.Create(new { unitId = unit, checkIn, checkOut = checkIn.AddDays(2), guests = 2, guest = new { fullName = "E2E Guest", email = guest } }),
+            Content = JsonContent.Create(new { unitId = agency.UnitId, checkIn, checkOut = checkIn.AddDays(nights), guests = 2, guest = new { fullName = "E2E Guest", email = guest } }),
         };
         holdRequest.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        var hold = await (await api.SendAsync(holdRequest)).Content.ReadFromJsonAsync<JsonNode>();
-        return new Hold((string)hold!["reference"]!, (decimal)hold["total"]!, guest, email);
+        var response = await api.SendAsync(holdRequest);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var hold = await response.Content.ReadFromJsonAsync<JsonNode>();
+        return new Hold((string)hold!["reference"]!, (decimal)hold["total"]!, guest, agency.OwnerEmail);
+    }
 
+    /// <summary>An HTTP client of the Api with the agency owner's bearer token.</summary>
+    public static HttpClient StaffClient(DistributedApplication app, Agency agency)
+    {
+        var client = app.CreateHttpClient("api");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", agency.Token);
+        return client;
     }
 
     /// <summary>Pays the hold, with <paramref name="traceId"/> as the trace the request belongs to.</summary>

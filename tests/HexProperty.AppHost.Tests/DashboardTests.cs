@@ -163,7 +163,7 @@ public sealed partial class DashboardTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.OK, (await web.GetAsync("/")).StatusCode); // at least one trace across services
         }
 
-        await using var browser = await DashboardBrowser.StartAsync();
+        await using var browser = await TestBrowser.StartAsync();
         var page = browser.Page;
 
         await browser.VisitAsync(Dashboard.Url + "/traces", "dashboard-0-login");
@@ -199,7 +199,7 @@ public sealed partial class DashboardTests(PlatformFixture platform)
 
         foreach (var name in new[] { "0-login", "1-resources", "2-console", "3-structured-logs", "5-trace-detail", "6-metrics", "7-alerts" })
         {
-            Assert.True(new FileInfo(Path.Combine(DashboardBrowser.ScreenshotFolder, $"dashboard-{name}.png")).Length > 10_000, name);
+            Assert.True(new FileInfo(Path.Combine(TestBrowser.ScreenshotFolder, $"dashboard-{name}.png")).Length > 10_000, name);
         }
     }
 

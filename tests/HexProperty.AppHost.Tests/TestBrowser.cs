@@ -3,28 +3,30 @@ using Microsoft.Playwright;
 namespace HexProperty.AppHost.Tests;
 
 /// <summary>
-/// Debian's chromium driven by Playwright, signed in to the dashboard through the link the AppHost prints. Each page
-/// it visits is saved as a screenshot under <c>artifacts/screenshots</c> at the repository's root.
+/// Debian's chromium driven by Playwright. Each browser context is a separate visitor (its own cookies); each page a
+/// test visits can be saved as a screenshot under <c>artifacts/screenshots</c> at the repository's root, the tests'
+/// artifacts. Disposing closes chromium and the Playwright driver, also when the test failed.
 /// </summary>
-internal sealed class DashboardBrowser : IAsyncDisposable
+internal sealed class TestBrowser : IAsyncDisposable
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
 
-    private DashboardBrowser(IPlaywright playwright, IBrowser browser, IPage page)
+    private TestBrowser(IPlaywright playwright, IBrowser browser, IPage page)
     {
         _playwright = playwright;
         _browser = browser;
         Page = page;
     }
 
+    /// <summary>The first visitor's page.</summary>
     public IPage Page { get; }
 
     public static string ScreenshotFolder { get; } = Path.Combine(FindRepositoryRoot(), "artifacts", "screenshots");
 
-    public static async Task<DashboardBrowser> StartAsync()
+    public static async Task<TestBrowser> StartAsync()
     {
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -32,8 +34,18 @@ internal sealed class DashboardBrowser : IAsyncDisposable
             ExecutablePath = ChromiumPath,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
-        return new DashboardBrowser(playwright, browser, await context.NewPageAsync());
+        return new TestBrowser(playwright, browser, await NewVisitorAsync(browser));
+    }
+
+    /// <summary>Another visitor: a new browser context, sharing nothing with the others.</summary>
+    public Task<IPage> NewVisitorAsync() => NewVisitorAsync(_browser);
+
+    private static async Task<IPage> NewVisitorAsync(IBrowser browser)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, AcceptDownloads = true });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        return page;
     }
 
     /// <summary>Opens <paramref name="url"/> and saves the page as <c>{name}.png</c>.</summary>
@@ -44,10 +56,12 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         return response;
     }
 
-    public async Task ScreenshotAsync(string name)
+    public Task ScreenshotAsync(string name) => ScreenshotAsync(Page, name);
+
+    public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotFolder);
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
     }
 
     private static string FindRepositoryRoot()

@@ -1,0 +1,381 @@
+extern alias seed;
+
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using HexProperty.Dashboard.Resources;
+using HexProperty.Hosting;
+using HexProperty.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Npgsql;
+using seed::HexProperty.Seed;
+
+namespace HexProperty.AppHost.Tests;
+
+/// <summary>
+/// The site in Debian's chromium against the whole running system: guests search, book and pay; two guests race for
+/// the same nights; staff see the Api's figures, run an export and open every page; operators see the operations page;
+/// and when the Api is down the site says so. Each page is saved under artifacts/screenshots as site-*.png.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class SiteTests(PlatformFixture fixture)
+{
+    private DistributedApplication App => fixture.App;
+
+    private string Web => App.GetEndpoint("web").ToString().TrimEnd('/');
+
+    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+
+    private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task A_guest_searches_books_pays_and_sees_the_confirmation()
+    {
+        var agency = await BookingScenario.AgencyAsync(App, city: $"Testville {Guid.NewGuid():N}"[..18]);
+        var (checkIn, checkOut) = (Today.AddDays(30), Today.AddDays(33));
+        await using var browser = await TestBrowser.StartAsync();
+        var page = browser.Page;
+
+        await browser.VisitAsync(Web + "/search", "site-search-empty");
+        await page.GetByLabel("City").FillAsync(agency.City);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var result = page.Locator($".result[data-property='{agency.PropertyId}']");
+        await result.WaitForAsync();
+        await browser.ScreenshotAsync("site-search");
+
+        await result.GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForURLAsync($"**/properties/{agency.PropertyId}**");
+        await page.GetByLabel("Check-in").FillAsync(Iso(checkIn));
+        await page.GetByLabel("Check-out").FillAsync(Iso(checkOut));
+        // The quote arrives live (htmx swaps the units' fragment in): 3 nights at 90 plus 10 cleaning.
+        var total = page.Locator($"#quote-{agency.UnitId} [data-total]");
+        await total.WaitForAsync();
+        Assert.Equal("280.00", await total.GetAttributeAsync("data-total"));
+        Assert.Equal(2, await page.Locator(".month").CountAsync()); // the availability calendar, two months
+        await browser.ScreenshotAsync("site-property");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Book these dates" }).ClickAsync();
+        await page.WaitForURLAsync("**/book/**");
+        await browser.ScreenshotAsync("site-details");
+        var email = $"guest-{Guid.NewGuid():N}@example.test";
+        await page.GetByLabel("Full name").FillAsync("Ada Guest");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hold these dates and continue to payment" }).ClickAsync();
+        await page.WaitForURLAsync("**/checkout/**");
+        var reference = page.Url.Split('/')[^1];
+
+        // The countdown is re-rendered by the server's event stream: it goes down while the page stays.
+        var countdown = page.Locator("#countdown .countdown");
+        var first = int.Parse((await countdown.GetAttributeAsync("data-seconds-left"))!, CultureInfo.InvariantCulture);
+        Assert.InRange(first, 60, 3600);
+        var moved = System.Diagnostics.Stopwatch.StartNew();
+        while (await SecondsLeftAsync(page) >= first)
+        {
+            Assert.True(moved.Elapsed < TimeSpan.FromSeconds(10), "the countdown did not move");
+            await Task.Delay(250);
+        }
+
+        await browser.ScreenshotAsync("site-checkout");
+
+        // A card number the Api refuses: its ProblemDetails appears next to that field, and nothing is paid.
+        await FillCardAsync(page, "1234");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Pay ") }).ClickAsync();
+        var numberError = page.Locator("#err-card-number");
+        await numberError.WaitForAsync();
+        Assert.False(string.IsNullOrWhiteSpace(await numberError.TextContentAsync()));
+        await browser.ScreenshotAsync("site-checkout-error");
+
+        await FillCardAsync(page, "4242 4242 4242 4242");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Pay ") }).ClickAsync();
+        await page.WaitForURLAsync($"**/bookings/{reference}?paid=1");
+        Assert.Equal("Your stay is booked", (await page.Locator("h1").TextContentAsync())?.Trim());
+        Assert.Equal(reference, (await page.Locator(".reference").TextContentAsync())?.Trim());
+        await browser.ScreenshotAsync("site-confirmation");
+
+        using var api = App.CreateHttpClient("api");
+        var booking = await api.GetFromJsonAsync<JsonNode>($"/api/bookings/{reference}?email={Uri.EscapeDataString(email)}");
+        Assert.Equal("Confirmed", (string?)booking!["status"]);
+        Assert.Equal(280.00m, (decimal)booking["total"]!);
+
+        // Another browser finds it by reference and email.
+        var other = await browser.NewVisitorAsync();
+        await other.GotoAsync(Web + "/bookings");
+        await other.GetByLabel("Booking reference").FillAsync(reference);
+        await other.GetByLabel("Email").FillAsync(email);
+        await other.GetByRole(AriaRole.Button, new() { Name = "Find booking" }).ClickAsync();
+        await other.WaitForURLAsync($"**/bookings/{reference}");
+        Assert.Equal("Confirmed", (await other.Locator(".booking .status").TextContentAsync())?.Trim());
+        await TestBrowser.ScreenshotAsync(other, "site-booking");
+    }
+
+    [Fact]
+    public async Task Two_guests_try_to_book_the_same_nights_and_exactly_one_gets_them()
+    {
+        var agency = await BookingScenario.AgencyAsync(App);
+        var (checkIn, checkOut) = (Today.AddDays(50), Today.AddDays(52));
+        var url = $"{Web}/book/{agency.UnitId}?checkIn={Iso(checkIn)}&checkOut={Iso(checkOut)}&guests=2";
+        await using var browser = await TestBrowser.StartAsync();
+        IPage[] guests = [browser.Page, await browser.NewVisitorAsync()];
+        for (var i = 0; i < guests.Length; i++)
+        {
+            await guests[i].GotoAsync(url);
+            await guests[i].GetByLabel("Full name").FillAsync($"Racer {i}");
+            await guests[i].GetByLabel("Email").FillAsync($"racer-{i}-{Guid.NewGuid():N}@example.test");
+        }
+
+        await Task.WhenAll(guests.Select(g => g.GetByRole(AriaRole.Button, new() { Name = "Hold these dates and continue to payment" }).ClickAsync()));
+        await Task.WhenAll(guests.Select(g => g.Locator(".countdown, .problem-box").First.WaitForAsync()));
+
+        var winners = guests.Where(g => g.Url.Contains("/checkout/", StringComparison.Ordinal)).ToList();
+        var losers = guests.Except(winners).ToList();
+        Assert.Single(winners);
+        var loser = Assert.Single(losers);
+        Assert.Contains("just booked by someone else", await loser.Locator(".problem-box").TextContentAsync(), StringComparison.Ordinal);
+        await TestBrowser.ScreenshotAsync(winners[0], "site-race-winner");
+        await TestBrowser.ScreenshotAsync(loser, "site-race-loser");
+
+        // The database agrees: one hold on those nights.
+        using var staff = BookingScenario.StaffClient(App, agency);
+        var page = await staff.GetFromJsonAsync<JsonNode>($"/api/staff/bookings?unitId={agency.UnitId}");
+        Assert.Single(page!["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Staff_sign_in_and_the_dashboard_shows_the_Apis_figures_and_every_page_renders()
+    {
+        var agency = await BookingScenario.AgencyAsync(App);
+        var checkIn = Today.AddDays(60);
+        var hold = await BookingScenario.HoldAsync(App, agency, checkIn);
+        await BookingScenario.PayAsync(App, hold, System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString());
+        var (from, to) = (checkIn.AddDays(-3), checkIn.AddDays(7));
+        var query = $"from={Iso(from)}&to={Iso(to)}";
+
+        // The figures come from daily statistics the Worker keeps current; wait until they include the stay.
+        using var staff = BookingScenario.StaffClient(App, agency);
+        JsonNode? figures = null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((long?)figures?["totals"]?["nightsSold"] != 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"the dashboard never showed the 2 nights sold: {figures}");
+            await Task.Delay(500);
+            figures = await staff.GetFromJsonAsync<JsonNode>($"/api/staff/dashboard?{query}");
+        }
+
+        await using var browser = await TestBrowser.StartAsync();
+        var page = browser.Page;
+        await SignInAsync(browser, agency.OwnerEmail);
+        await browser.VisitAsync($"{Web}/staff?{query}", "site-staff-dashboard");
+        var api = await staff.GetFromJsonAsync<JsonNode>($"/api/staff/dashboard?{query}");
+        var totals = api!["totals"]!;
+        Assert.Equal((double)totals["occupancy"]!, double.Parse((await Kpi(page, "occupancy"))!, CultureInfo.InvariantCulture), 9);
+        Assert.Equal((decimal)totals["revenue"]!, decimal.Parse((await Kpi(page, "revenue"))!, CultureInfo.InvariantCulture));
+        Assert.Equal((decimal)totals["adr"]!, decimal.Parse((await Kpi(page, "adr"))!, CultureInfo.InvariantCulture));
+        Assert.Equal((decimal)totals["revPar"]!, decimal.Parse((await Kpi(page, "revpar"))!, CultureInfo.InvariantCulture));
+        Assert.Equal(hold.Total, (decimal)totals["revenue"]!);
+        Assert.Equal(4, await page.Locator("figure.chart svg").CountAsync());
+        Assert.Equal(api["days"]!.AsArray().Count, await page.Locator("#occupancy-chart circle.point").CountAsync());
+
+        await browser.VisitAsync($"{Web}/staff/bookings?from={Iso(from)}&to={Iso(to)}", "site-staff-bookings");
+        Assert.Equal("Confirmed", (await page.Locator($"tr[data-reference='{hold.Reference}'] td").Nth(1).TextContentAsync())?.Trim());
+        await browser.VisitAsync($"{Web}/staff/properties", "site-staff-properties");
+        Assert.Equal(1, await page.Locator($"tr[data-property='{agency.PropertyId}']").CountAsync());
+        await browser.VisitAsync($"{Web}/staff/properties/{agency.PropertyId}", "site-staff-property");
+
+        // A rate rule the Api refuses shows its reason next to the field; a valid one is listed.
+        await browser.VisitAsync($"{Web}/staff/units/{agency.UnitId}", "site-staff-unit");
+        await page.Locator("#Rule-Name").FillAsync("Summer");
+        await page.Locator("#Rule-StartDate").FillAsync(Iso(Today.AddDays(100)));
+        await page.Locator("#Rule-EndDate").FillAsync(Iso(Today.AddDays(90)));
+        await page.Locator("#Rule-NightlyPrice").FillAsync("150");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
+        await page.Locator("#err-endDate").WaitForAsync();
+        await page.Locator("#Rule-EndDate").FillAsync(Iso(Today.AddDays(120)));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
+        await page.Locator("tr[data-rule]").WaitForAsync();
+        await page.Locator("#BlockStart").FillAsync(Iso(Today.AddDays(200)));
+        await page.Locator("#BlockEnd").FillAsync(Iso(Today.AddDays(203)));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close these dates" }).ClickAsync();
+        await page.Locator("tr[data-block]").WaitForAsync();
+        await TestBrowser.ScreenshotAsync(page, "site-staff-unit-edited");
+        var blocks = await staff.GetFromJsonAsync<JsonNode>($"/api/staff/units/{agency.UnitId}/blocks");
+        Assert.Equal(Iso(Today.AddDays(200)), (string?)blocks![0]!["start"]);
+
+        await browser.VisitAsync($"{Web}/staff/notifications", "site-staff-notifications");
+        Assert.True(int.Parse((await page.Locator("[data-unread]").GetAttributeAsync("data-unread"))!, CultureInfo.InvariantCulture) >= 0);
+
+        // Not an operator: the operations page is refused, with a page that says so.
+        await page.GotoAsync($"{Web}/staff/ops");
+        Assert.Contains("/staff/forbidden", page.Url, StringComparison.Ordinal);
+
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Sign out") }).ClickAsync();
+        await page.WaitForURLAsync("**/staff/sign-in?signedOut=1");
+        await page.GotoAsync($"{Web}/staff");
+        Assert.Contains("/staff/sign-in", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_export_shows_its_progress_live_and_downloads_the_file_the_Api_describes()
+    {
+        const int Rows = 400_000;
+        var owner = await BookingScenario.AgencyAsync(App);
+        await using var database = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("hexdb"));
+        var bulk = await BulkAgency.CreateAsync(database, "Bulk export agency", Rows);
+        // The bulk agency's owner gets the signed-up owner's password hash, so the browser can sign in as them.
+        await using (var command = database.CreateCommand("update staff_users set password_hash = (select password_hash from staff_users where email = $1) where id = $2"))
+        {
+            command.Parameters.AddWithValue(owner.OwnerEmail);
+            command.Parameters.AddWithValue(bulk.UserId);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        await using var browser = await TestBrowser.StartAsync();
+        var page = browser.Page;
+        await SignInAsync(browser, bulk.UserEmail);
+        await browser.VisitAsync($"{Web}/staff/exports", "site-staff-exports-empty");
+        await page.GetByLabel("From").FillAsync("2026-01-01");
+        await page.GetByLabel("To (not included)").FillAsync("2028-01-01");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start export" }).ClickAsync();
+        var job = page.Locator("tr[data-job]").First;
+        await job.WaitForAsync();
+        var jobId = Guid.Parse((await job.GetAttributeAsync("data-job"))!);
+
+        // Without reloading, the row moves through its states as the server streams them; note each one seen.
+        var seen = new List<string>();
+        var download = job.Locator("a.download");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var screenshotTaken = false;
+        while (!await download.IsVisibleAsync())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the export did not finish: " + string.Join(" | ", seen));
+            var state = (await job.Locator(".job").TextContentAsync())?.Trim() ?? "";
+            if (seen.Count == 0 || seen[^1] != state)
+            {
+                seen.Add(state);
+            }
+
+            if (!screenshotTaken && state.StartsWith("Exporting", StringComparison.Ordinal))
+            {
+                await browser.ScreenshotAsync("site-staff-export-running");
+                screenshotTaken = true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(seen, s => s.StartsWith("Exporting", StringComparison.Ordinal) || s.StartsWith("Waiting", StringComparison.Ordinal));
+        Assert.True(seen.Count >= 2, "progress was not shown before the end: " + string.Join(" | ", seen));
+        await browser.ScreenshotAsync("site-staff-export-done");
+
+        var file = await page.RunAndWaitForDownloadAsync(() => download.ClickAsync());
+        var path = Path.Combine(Path.GetTempPath(), $"site-export-{jobId:N}.csv");
+        try
+        {
+            await file.SaveAsAsync(path);
+            var bytes = await File.ReadAllBytesAsync(path);
+            using var staffApi = App.CreateHttpClient("api");
+            var signIn = await (await staffApi.PostAsJsonAsync("/api/auth/sign-in", new { email = bulk.UserEmail, password = BookingScenario.Password })).Content.ReadFromJsonAsync<JsonNode>();
+            staffApi.DefaultRequestHeaders.Authorization = new("Bearer", (string)signIn!["accessToken"]!);
+            var view = await staffApi.GetFromJsonAsync<JsonNode>($"/api/staff/jobs/{jobId}");
+            Assert.Equal((long)view!["bytes"]!, bytes.LongLength);
+            Assert.Equal((string?)view["sha256"], Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            Assert.Equal(Rows, (long)view["rowsDone"]!);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task An_operator_sees_cache_latency_breakers_queues_jobs_statements_and_indexes()
+    {
+        var agency = await BookingScenario.AgencyAsync(App);
+        await using var database = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("hexdb"));
+        await using (var command = database.CreateCommand("update staff_users set operator = true where email = $1"))
+        {
+            command.Parameters.AddWithValue(agency.OwnerEmail);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        await using var browser = await TestBrowser.StartAsync();
+        var page = browser.Page;
+        await page.GotoAsync($"{Web}/search?city={Uri.EscapeDataString(agency.City)}"); // some cached traffic
+        await SignInAsync(browser, agency.OwnerEmail);
+        await browser.VisitAsync($"{Web}/staff/ops", "site-staff-ops");
+        Assert.True(await page.Locator("#cache-profiles tbody tr").CountAsync() > 0);
+        Assert.True(await page.Locator("#endpoints tbody tr").CountAsync() > 0);
+        Assert.Contains("cache:redis", await page.Locator("#breaker-states").TextContentAsync(), StringComparison.Ordinal);
+        var queue = page.Locator("#queue-depths tbody tr").Filter(new() { HasText = "worker.notifications" }).First;
+        Assert.Matches("^[0-9]+$", (await queue.Locator("td").First.TextContentAsync())?.Trim());
+        Assert.True(await page.Locator("#slow-statements tbody tr").CountAsync() > 0, await page.Locator("#statements").TextContentAsync());
+        Assert.True(await page.Locator("#schedules tbody tr").CountAsync() > 0);
+        Assert.Equal(1, await page.Locator("#unused-indexes").CountAsync());
+    }
+
+    [Fact]
+    public async Task When_the_Api_is_down_the_site_says_so_and_offers_a_retry_then_recovers()
+    {
+        var resources = App.Dashboard!.Services.GetRequiredService<IResourceSource>();
+        var apis = resources.GetInstances().Where(i => i.Resource == "api").Select(i => i.Instance).ToList();
+        Assert.Equal(PlatformFixture.ApiReplicas, apis.Count);
+        using var web = App.CreateHttpClient("web");
+        try
+        {
+            foreach (var api in apis)
+            {
+                await resources.ExecuteAsync(api, ResourceCommand.Stop, CancellationToken.None);
+            }
+
+            using var response = await web.GetAsync("/search?city=Porto");
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("The booking service is not answering", html, StringComparison.Ordinal);
+            Assert.Contains("href=\"/search?city=Porto\"", html, StringComparison.Ordinal); // the retry
+            Assert.DoesNotContain("   at ", html, StringComparison.Ordinal); // no stack trace
+
+            await using var browser = await TestBrowser.StartAsync();
+            await browser.VisitAsync($"{Web}/search?city=Porto", "site-api-down");
+            Assert.True(await browser.Page.GetByRole(AriaRole.Link, new() { Name = "Try again" }).IsVisibleAsync());
+        }
+        finally
+        {
+            foreach (var api in apis)
+            {
+                await resources.ExecuteAsync(api, ResourceCommand.Start, CancellationToken.None);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await App.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+        }
+
+        using var recovered = await web.GetAsync("/search?city=Porto");
+        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+    }
+
+    private async Task SignInAsync(TestBrowser browser, string email)
+    {
+        var page = browser.Page;
+        await browser.VisitAsync($"{Web}/staff/sign-in", "site-staff-sign-in");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(BookingScenario.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync($"{Web}/staff");
+    }
+
+    private static Task<string?> Kpi(IPage page, string name) => page.Locator($"[data-kpi='{name}']").GetAttributeAsync("data-value");
+
+    private static async Task<int> SecondsLeftAsync(IPage page) =>
+        int.Parse((await page.Locator("#countdown .countdown").GetAttributeAsync("data-seconds-left"))!, CultureInfo.InvariantCulture);
+
+    private static async Task FillCardAsync(IPage page, string number)
+    {
+        await page.GetByLabel("Name on card").FillAsync("Ada Guest");
+        await page.GetByLabel("Card number").FillAsync(number);
+        await page.GetByLabel("Expiry month").FillAsync("12");
+        await page.GetByLabel("Expiry year").FillAsync((DateTime.UtcNow.Year + 3).ToString(CultureInfo.InvariantCulture));
+        await page.GetByLabel("Security code").FillAsync("123");
+    }
+}
