@@ -100,8 +100,12 @@ public sealed class SiteTests(PlatformFixture fixture)
         Assert.Equal("Confirmed", (string?)booking!["status"]);
         Assert.Equal(280.00m, (decimal)booking["total"]!);
 
-        // Another browser finds it by reference and email.
-        var other = await browser.NewVisitorAsync();
+        // Another browser, with JavaScript off, searches (a plain GET form) and finds the booking by reference and email.
+        var other = await browser.NewVisitorAsync(javaScript: false);
+        await other.GotoAsync(Web + "/search");
+        await other.GetByLabel("City").FillAsync(agency.City);
+        await other.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await other.Locator($".result[data-property='{agency.PropertyId}']").WaitForAsync();
         await other.GotoAsync(Web + "/bookings");
         await other.GetByLabel("Booking reference").FillAsync(reference);
         await other.GetByLabel("Email").FillAsync(email);

@@ -37,12 +37,17 @@ internal sealed class TestBrowser : IAsyncDisposable
         return new TestBrowser(playwright, browser, await NewVisitorAsync(browser));
     }
 
-    /// <summary>Another visitor: a new browser context, sharing nothing with the others.</summary>
-    public Task<IPage> NewVisitorAsync() => NewVisitorAsync(_browser);
+    /// <summary>Another visitor: a new browser context, sharing nothing with the others; optionally with JavaScript off.</summary>
+    public Task<IPage> NewVisitorAsync(bool javaScript = true) => NewVisitorAsync(_browser, javaScript);
 
-    private static async Task<IPage> NewVisitorAsync(IBrowser browser)
+    private static async Task<IPage> NewVisitorAsync(IBrowser browser, bool javaScript = true)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, AcceptDownloads = true });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+            AcceptDownloads = true,
+            JavaScriptEnabled = javaScript,
+        });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
         return page;
