@@ -26,10 +26,10 @@ public sealed partial class DashboardTests(PlatformFixture platform)
         await App.ResourceNotifications.WaitForResourceHealthyAsync("worker");
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
 
-        // The web has no booking pages yet, so the test is the trace's root: a page through the web (web -> api), then
-        // a payment through the api that the worker handles (api -> broker -> worker), both under one trace id.
+        // The test is the trace's root: the status page through the web (web -> api), then a payment through the api
+        // that the worker handles (api -> broker -> worker), both under one trace id.
         using (var web = App.CreateHttpClient("web"))
-        using (var page = new HttpRequestMessage(HttpMethod.Get, "/"))
+        using (var page = new HttpRequestMessage(HttpMethod.Get, "/status"))
         {
             page.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
             Assert.Equal(HttpStatusCode.OK, (await web.SendAsync(page)).StatusCode);
@@ -160,7 +160,7 @@ public sealed partial class DashboardTests(PlatformFixture platform)
         await App.ResourceNotifications.WaitForResourceHealthyAsync("web");
         using (var web = App.CreateHttpClient("web"))
         {
-            Assert.Equal(HttpStatusCode.OK, (await web.GetAsync("/")).StatusCode); // at least one trace across services
+            Assert.Equal(HttpStatusCode.OK, (await web.GetAsync("/status")).StatusCode); // at least one trace across services
         }
 
         await using var browser = await TestBrowser.StartAsync();

@@ -120,7 +120,7 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         await App.ResourceNotifications.WaitForResourceHealthyAsync("web");
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using var client = App.CreateHttpClient("web");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/status");
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
 
         using var response = await client.SendAsync(request);
@@ -133,7 +133,7 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         var apiServer = await SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Server");
         var database = await SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Client" && s.Attribute("db.system.name") == "postgresql");
 
-        Assert.Equal("GET /", webServer.Name);
+        Assert.Equal("GET /status", webServer.Name);
         Assert.Equal(webServer.SpanId, webClient.ParentSpanId);
         Assert.Equal(webClient.SpanId, apiServer.ParentSpanId);
         Assert.Equal("GET /api/platform/status", apiServer.Name);
@@ -172,7 +172,7 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         var instances = new HashSet<string>();
         for (var i = 0; i < 6; i++)
         {
-            var page = await client.GetStringAsync("/");
+            var page = await client.GetStringAsync("/status");
             instances.Add(ApiInstance().Match(page).Groups[1].Value);
         }
 
