@@ -10,6 +10,9 @@ using Microsoft.AspNetCore.DataProtection;
 // Server-Sent Events, calling the Api through service discovery and the standard resilience pipeline.
 var builder = WebApplication.CreateBuilder(args);
 
+// The AppHost runs the build output, not a publish: outside Development the framework would not read the build's static
+// web assets manifest and would serve empty files. This reads it whenever it is there (a published app has none).
+builder.WebHost.UseStaticWebAssets();
 builder.AddServiceDefaults();
 builder.Services.AddRazorComponents();
 builder.Services.AddHttpContextAccessor();
