@@ -207,8 +207,21 @@ public sealed class SiteTests(PlatformFixture fixture)
         var blocks = await staff.GetFromJsonAsync<JsonNode>($"/api/staff/units/{agency.UnitId}/blocks");
         Assert.Equal(Iso(Today.AddDays(200)), (string?)blocks![0]!["start"]);
 
+        // The Worker turns the booking's events into the staff's notifications: the page lists what the Api counts.
+        var unread = 0;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (unread == 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "no notification arrived for the paid booking");
+            await Task.Delay(300);
+            unread = (int)(await staff.GetFromJsonAsync<JsonNode>("/api/staff/notifications/summary"))!["unread"]!;
+        }
+
         await browser.VisitAsync($"{Web}/staff/notifications", "site-staff-notifications");
-        Assert.True(int.Parse((await page.Locator("[data-unread]").GetAttributeAsync("data-unread"))!, CultureInfo.InvariantCulture) >= 0);
+        Assert.Equal(unread, int.Parse((await page.Locator("[data-unread]").GetAttributeAsync("data-unread"))!, CultureInfo.InvariantCulture));
+        Assert.Equal(unread, await page.Locator("li.unread").CountAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mark all as read" }).ClickAsync();
+        await page.Locator("[data-unread='0']").WaitForAsync();
 
         // Not an operator: the operations page is refused, with a page that says so.
         await page.GotoAsync($"{Web}/staff/ops");
