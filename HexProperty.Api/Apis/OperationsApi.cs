@@ -147,14 +147,16 @@ public static class OperationsApi
         }
     }
 
-    /// <summary>Indexes never scanned since the statistics were last reset, biggest first; unique and primary keys are
-    /// left out because they enforce rules even when no query reads them.</summary>
+    /// <summary>Indexes never scanned since the statistics were last reset, biggest first; unique and primary keys and
+    /// the indexes behind constraints (the exclusion constraint against double booking) are left out, because they
+    /// enforce rules even when no query reads them.</summary>
     private static async Task<DatabaseSection<UnusedIndex>> UnusedIndexesAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         const string Sql = """
             select s.relname, s.indexrelname, pg_relation_size(s.indexrelid)
             from pg_stat_user_indexes s join pg_index i on i.indexrelid = s.indexrelid
             where s.idx_scan = 0 and not i.indisunique and not i.indisprimary
+              and not exists (select 1 from pg_constraint c where c.conindid = s.indexrelid)
             order by pg_relation_size(s.indexrelid) desc limit 20
             """;
         try
