@@ -51,7 +51,7 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
     // Staff
 
     public Task<ApiResult<SignInTokens>> SignInAsync(string email, string password, CancellationToken ct) =>
-        SendAsync<SignInTokens>(HttpMethod.Post, "/api/auth/sign-in", new { email, password }, ct, staff: false);
+        SendAsync<SignInTokens>(HttpMethod.Post, "/api/auth/sign-in", new { email, password }, ct);
 
     public Task<ApiResult<StaffUserView>> MeAsync(string accessToken, CancellationToken ct) =>
         SendAsync<StaffUserView>(HttpMethod.Get, "/api/staff/me", null, ct, token: accessToken);
@@ -162,7 +162,7 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
 
     private async Task<T> GetAsync<T>(string path, CancellationToken ct)
     {
-        var result = await SendAsync<T>(HttpMethod.Get, path, null, ct, staff: false);
+        var result = await SendAsync<T>(HttpMethod.Get, path, null, ct);
         return result.Value ?? throw new ApiUnavailableException($"The booking service refused {path}: {result.Problem?.Message}");
     }
 
@@ -172,7 +172,7 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
     private string StaffToken() => context.HttpContext?.User.FindFirst(StaffClaims.AccessToken)?.Value ?? throw new StaffSessionExpiredException();
 
     private async Task<ApiResult<T>> SendAsync<T>(
-        HttpMethod method, string path, object? body, CancellationToken ct, string? idempotencyKey = null, bool staff = false, string? token = null)
+        HttpMethod method, string path, object? body, CancellationToken ct, string? idempotencyKey = null, string? token = null)
     {
         using var request = Request(method, path, body, idempotencyKey, token);
         using var response = await CallAsync(request, HttpCompletionOption.ResponseContentRead, ct);
@@ -183,7 +183,8 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
                 : new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(ct), null);
         }
 
-        if (response.StatusCode == HttpStatusCode.Unauthorized && (staff || token is not null) && path != "/api/auth/sign-in")
+        // Only a call made with a staff token can find that token refused; a wrong password at sign-in is a problem to show.
+        if (response.StatusCode == HttpStatusCode.Unauthorized && token is not null)
         {
             throw new StaffSessionExpiredException();
         }

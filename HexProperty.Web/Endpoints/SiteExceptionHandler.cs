@@ -17,11 +17,12 @@ public sealed class SiteExceptionHandler(ILogger<SiteExceptionHandler> logger) :
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
+        // Where to come back to: the same URL for a GET, the page (not the form's answer) for a POST.
+        var here = http.Request.Method == HttpMethods.Get ? (http.Request.Path + http.Request.QueryString).ToString() : http.Request.Path.ToString();
         if (exception is StaffSessionExpiredException)
         {
             await http.SignOutAsync(StaffClaims.Scheme);
-            var back = http.Request.Method == HttpMethods.Get ? http.Request.Path + http.Request.QueryString : http.Request.Path.ToString();
-            Redirect(http, "/staff/sign-in?expired=1&returnUrl=" + Uri.EscapeDataString(back));
+            Redirect(http, "/staff/sign-in?expired=1&returnUrl=" + Uri.EscapeDataString(here));
             return true;
         }
 
@@ -41,12 +42,11 @@ public sealed class SiteExceptionHandler(ILogger<SiteExceptionHandler> logger) :
             http.Response.Headers.RetryAfter = "5";
         }
 
-        var retry = http.Request.Method == HttpMethods.Get ? http.Request.Path + http.Request.QueryString : http.Request.Path.ToString();
         var parameters = new Dictionary<string, object?>
         {
             [nameof(SiteProblem.Unavailable)] = unavailable,
             [nameof(SiteProblem.Reason)] = unavailable ? exception.Message : null,
-            [nameof(SiteProblem.RetryUrl)] = retry.ToString(),
+            [nameof(SiteProblem.RetryUrl)] = here,
             [nameof(SiteProblem.TraceId)] = Activity.Current?.TraceId.ToString(),
         };
         var fragments = http.RequestServices.GetRequiredService<Fragments>();
