@@ -17,8 +17,10 @@ public interface IScheduledTask
 /// <summary>
 /// Runs every <see cref="IScheduledTask"/> on its interval, once across all Worker replicas: a replica runs a task only
 /// after its UPDATE moved the task's next_due_at forward and marked it running, which one replica alone can do for a
-/// given due time. A run that outlives its replica (a crash) is taken over after <see cref="AbandonedAfter"/>. Each
-/// run's start, duration, outcome and detail are kept in the row for the operations page.
+/// given due time. A run that outlives its replica (a crash) is taken over after <see cref="AbandonedAfter"/>; a run
+/// cut short by a graceful stop is recorded as failed and made due again at once, so another replica (or this one,
+/// restarted) redoes it instead of waiting a whole interval. Each run's start, duration, outcome and detail are kept in
+/// the row for the operations page.
 /// </summary>
 public sealed partial class Scheduler(IEnumerable<IScheduledTask> tasks, NpgsqlDataSource dataSource, TimeProvider time, ILogger<Scheduler> logger) : BackgroundService
 {
@@ -101,6 +103,7 @@ public sealed partial class Scheduler(IEnumerable<IScheduledTask> tasks, NpgsqlD
         var clock = Stopwatch.StartNew();
         string outcome = "Succeeded", detail = "";
         string? error = null;
+        var interrupted = false;
         try
         {
             detail = await task.RunAsync(stoppingToken);
@@ -110,6 +113,7 @@ public sealed partial class Scheduler(IEnumerable<IScheduledTask> tasks, NpgsqlD
         {
             outcome = "Failed";
             error = "stopped with the Worker";
+            interrupted = true;
         }
         catch (Exception e)
         {
@@ -122,7 +126,8 @@ public sealed partial class Scheduler(IEnumerable<IScheduledTask> tasks, NpgsqlD
         {
             await using var record = dataSource.CreateCommand("""
                 update schedules set running_since = null, running_on = null, last_duration_ms = $3, last_outcome = $4, last_error = $5, last_detail = $6,
-                    runs = runs + 1, failures = failures + case when $4 = 'Failed' then 1 else 0 end
+                    runs = runs + 1, failures = failures + case when $4 = 'Failed' then 1 else 0 end,
+                    next_due_at = case when $7 then least(next_due_at, $8) else next_due_at end
                 where name = $1 and running_on = $2
                 """);
             record.Parameters.AddWithValue(task.Name);
@@ -131,6 +136,8 @@ public sealed partial class Scheduler(IEnumerable<IScheduledTask> tasks, NpgsqlD
             record.Parameters.AddWithValue(outcome);
             record.Parameters.AddWithValue((object?)error ?? DBNull.Value);
             record.Parameters.AddWithValue(detail);
+            record.Parameters.AddWithValue(interrupted);
+            record.Parameters.AddWithValue(time.GetUtcNow());
             await record.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)

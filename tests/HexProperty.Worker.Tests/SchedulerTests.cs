@@ -8,14 +8,14 @@ namespace HexProperty.Worker.Tests;
 public sealed class SchedulerTests(WorkerFixture worker)
 {
     /// <summary>Counts its runs and how many ran at the same time, across every scheduler that runs it.</summary>
-    private sealed class CountingTask(string name, Func<int, Task>? body = null) : IScheduledTask
+    private sealed class CountingTask(string name, Func<int, CancellationToken, Task>? body = null, TimeSpan? interval = null) : IScheduledTask
     {
         private int _running;
         private int _runs;
 
         public string Name { get; } = name;
 
-        public TimeSpan Interval => TimeSpan.FromSeconds(1);
+        public TimeSpan Interval { get; } = interval ?? TimeSpan.FromSeconds(1);
 
         public int Runs => Volatile.Read(ref _runs);
 
@@ -33,7 +33,7 @@ public sealed class SchedulerTests(WorkerFixture worker)
                 await Task.Delay(300, cancellationToken);
                 if (body is not null)
                 {
-                    await body(run);
+                    await body(run, cancellationToken);
                 }
 
                 return $"run {run}";
@@ -48,19 +48,18 @@ public sealed class SchedulerTests(WorkerFixture worker)
     [Fact]
     public async Task Two_replicas_run_each_due_schedule_once_and_record_its_outcome()
     {
-        var task = new CountingTask("test-" + Guid.NewGuid().ToString("N")[..8], run => run == 2 ? throw new InvalidOperationException("second run fails") : Task.CompletedTask);
+        var task = new CountingTask("test-" + Guid.NewGuid().ToString("N")[..8], (run, _) => run == 2 ? throw new InvalidOperationException("second run fails") : Task.CompletedTask);
         using var first = new Scheduler([task], worker.DataSource, TimeProvider.System, NullLogger<Scheduler>.Instance);
         using var second = new Scheduler([task], worker.DataSource, TimeProvider.System, NullLogger<Scheduler>.Instance);
 
         await first.StartAsync(CancellationToken.None);
         await second.StartAsync(CancellationToken.None);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        // Stop between runs (a run lasts 0.3 s of its 1 s interval), so no run is interrupted and recorded as failed.
-        while (!(clock.Elapsed > TimeSpan.FromSeconds(6) && task.Idle))
-        {
-            await Task.Delay(10);
-        }
-
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        // Stop with no run in flight, so none is interrupted and recorded as failed: push the schedule out of reach (no
+        // claim can succeed after this), then wait until the row says the last claimed run has been recorded.
+        await PostponeAsync(task.Name);
+        await WaitUntilNotRunningAsync(task.Name);
         var elapsed = clock.Elapsed;
         await first.StopAsync(CancellationToken.None);
         await second.StopAsync(CancellationToken.None);
@@ -81,6 +80,35 @@ public sealed class SchedulerTests(WorkerFixture worker)
     }
 
     [Fact]
+    public async Task A_run_cut_short_by_a_stop_is_recorded_as_failed_and_due_again_at_once()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = new CountingTask("test-" + Guid.NewGuid().ToString("N")[..8], async (_, stopping) =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, stopping);
+        }, TimeSpan.FromHours(1));
+        using var scheduler = new Scheduler([task], worker.DataSource, TimeProvider.System, NullLogger<Scheduler>.Instance);
+        await scheduler.StartAsync(CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await scheduler.StopAsync(CancellationToken.None);
+
+        Assert.True(task.Idle);
+        await using var read = worker.DataSource.CreateCommand(
+            "select runs, failures, last_outcome, last_error, running_since, next_due_at <= now() from schedules where name = $1");
+        read.Parameters.AddWithValue(task.Name);
+        await using var reader = await read.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(1, reader.GetInt64(0));
+        Assert.Equal(1, reader.GetInt64(1));
+        Assert.Equal("Failed", reader.GetString(2));
+        Assert.Equal("stopped with the Worker", reader.GetString(3));
+        Assert.True(reader.IsDBNull(4)); // released, not left for the abandoned-run takeover
+        Assert.True(reader.GetBoolean(5)); // due now, not an interval later
+    }
+
+    [Fact]
     public async Task The_Workers_own_schedules_are_registered_and_run()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -94,6 +122,29 @@ public sealed class SchedulerTests(WorkerFixture worker)
             }
 
             await Task.Delay(200, timeout.Token);
+        }
+    }
+
+    private async Task PostponeAsync(string name)
+    {
+        await using var postpone = worker.DataSource.CreateCommand("update schedules set next_due_at = now() + interval '1 hour' where name = $1");
+        postpone.Parameters.AddWithValue(name);
+        Assert.Equal(1, await postpone.ExecuteNonQueryAsync());
+    }
+
+    private async Task WaitUntilNotRunningAsync(string name)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            await using var read = worker.DataSource.CreateCommand("select running_since is null from schedules where name = $1");
+            read.Parameters.AddWithValue(name);
+            if ((bool)(await read.ExecuteScalarAsync(timeout.Token))!)
+            {
+                return;
+            }
+
+            await Task.Delay(20, timeout.Token);
         }
     }
 }
