@@ -41,14 +41,14 @@ public sealed class JobTests(WorkerFixture worker, ITestOutputHelper output)
         var totalColumn = Array.IndexOf(records[0], "total");
         var referenceColumn = Array.IndexOf(records[0], "reference");
         var fileSum = records.Skip(1).Sum(r => decimal.Parse(r[totalColumn], CultureInfo.InvariantCulture));
-        Assert.Equal(await ScalarAsync<decimal>("select sum(total) from bookings where agency_id = $1", agency.AgencyId), fileSum);
+        Assert.Equal(await worker.ScalarAsync<decimal>("select sum(total) from bookings where agency_id = $1", agency.AgencyId), fileSum);
         Assert.Equal(100_000, records.Skip(1).Select(r => r[referenceColumn]).Distinct().Count());
         Assert.Contains("Guest\nWith A Line Break", records[1]); // a line break inside a quoted field is not a new row
 
-        var notification = await EventuallyAsync(() => ScalarOrNullAsync<string>(
+        var notification = await WorkerFixture.EventuallyAsync(() => worker.ScalarOrNullAsync<string>(
             "select title from notifications where user_id = $1 and kind = 'export-ready'", agency.UserId));
         Assert.Equal("Your export is ready", notification);
-        var mail = await EventuallyAsync(() => Task.FromResult(Directory.Exists(worker.Mail)
+        var mail = await WorkerFixture.EventuallyAsync(() => Task.FromResult(Directory.Exists(worker.Mail)
             ? Directory.GetFiles(worker.Mail, "*.eml").Select(File.ReadAllText).FirstOrDefault(m => m.Contains("To: " + agency.UserEmail, StringComparison.Ordinal))
             : null));
         Assert.Contains("Subject: Your export is ready", mail, StringComparison.Ordinal);
@@ -76,10 +76,10 @@ public sealed class JobTests(WorkerFixture worker, ITestOutputHelper output)
     {
         var agency = await worker.AgencyWithBookingsAsync(600_000);
         var job = await EnqueueAsync(agency, new ExportParameters(ExportDataset.Bookings, new DateOnly(2026, 1, 1), new DateOnly(2028, 1, 1), Gzip: true));
-        await EventuallyAsync(async () => (await ReadAsync(job)) is { Status: "Running", RowsDone: > 0 } ? "running" : null);
+        await WorkerFixture.EventuallyAsync(async () => (await ReadAsync(job)) is { Status: "Running", RowsDone: > 0 } ? "running" : null);
 
         var asked = System.Diagnostics.Stopwatch.StartNew();
-        await ExecuteAsync("update jobs set cancel_requested = true where id = $1", job); // what the Api's cancel does
+        await worker.ExecuteAsync("update jobs set cancel_requested = true where id = $1", job); // what the Api's cancel does
         var done = await WaitFinishedAsync(job);
         asked.Stop();
 
@@ -102,11 +102,11 @@ public sealed class JobTests(WorkerFixture worker, ITestOutputHelper output)
 
         await WaitFinishedAsync(high);
         await WaitFinishedAsync(low);
-        var started = await ScalarAsync<bool>("select (select started_at from jobs where id = $1) <= (select started_at from jobs where id = $2)", high, low);
+        var started = await worker.ScalarAsync<bool>("select (select started_at from jobs where id = $1) <= (select started_at from jobs where id = $2)", high, low);
         Assert.True(started, "the priority 9 job started after the priority 1 job");
         // stats-rebuild runs one at a time: the second started only after the first finished.
-        Assert.True(await ScalarAsync<bool>("select (select finished_at from jobs where id = $1) <= (select started_at from jobs where id = $2)", high, low));
-        Assert.True(await ScalarAsync<long>("select count(*) from daily_stats where property_id = $1", agency.PropertyId) >= 700);
+        Assert.True(await worker.ScalarAsync<bool>("select (select finished_at from jobs where id = $1) <= (select started_at from jobs where id = $2)", high, low));
+        Assert.True(await worker.ScalarAsync<long>("select count(*) from daily_stats where property_id = $1", agency.PropertyId) >= 700);
     }
 
     private Task<Guid> EnqueueAsync(BulkAgency.Created agency, object parameters, int priority = 5) =>
@@ -136,46 +136,6 @@ public sealed class JobTests(WorkerFixture worker, ITestOutputHelper output)
             }
 
             await Task.Delay(20, timeout.Token);
-        }
-    }
-
-    private async Task ExecuteAsync(string sql, params object[] parameters)
-    {
-        await using var command = worker.DataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.AddWithValue(parameter);
-        }
-
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, params object[] parameters) => (T)(await ScalarOrNullAsync<object>(sql, parameters))!;
-
-    private async Task<T?> ScalarOrNullAsync<T>(string sql, params object[] parameters)
-        where T : class
-    {
-        await using var command = worker.DataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.AddWithValue(parameter);
-        }
-
-        return await command.ExecuteScalarAsync() as T;
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> read)
-        where T : class
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            if (await read() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(50, timeout.Token);
         }
     }
 

@@ -58,8 +58,8 @@ public sealed class SchedulerTests(WorkerFixture worker)
         await Task.Delay(TimeSpan.FromSeconds(6));
         // Stop with no run in flight, so none is interrupted and recorded as failed: push the schedule out of reach (no
         // claim can succeed after this), then wait until the row says the last claimed run has been recorded.
-        await PostponeAsync(task.Name);
-        await WaitUntilNotRunningAsync(task.Name);
+        Assert.Equal(1, await worker.ExecuteAsync("update schedules set next_due_at = now() + interval '1 hour' where name = $1", task.Name));
+        await worker.UntilAsync("select running_since is null from schedules where name = $1", task.Name);
         var elapsed = clock.Elapsed;
         await first.StopAsync(CancellationToken.None);
         await second.StopAsync(CancellationToken.None);
@@ -111,40 +111,7 @@ public sealed class SchedulerTests(WorkerFixture worker)
     [Fact]
     public async Task The_Workers_own_schedules_are_registered_and_run()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            await using var read = worker.DataSource.CreateCommand(
-                "select count(*) from schedules where name in ('hold-expiry', 'daily-stats', 'job-housekeeping', 'analyze') and runs > 0 and last_outcome = 'Succeeded'");
-            if ((long)(await read.ExecuteScalarAsync(timeout.Token))! == 4)
-            {
-                return;
-            }
-
-            await Task.Delay(200, timeout.Token);
-        }
-    }
-
-    private async Task PostponeAsync(string name)
-    {
-        await using var postpone = worker.DataSource.CreateCommand("update schedules set next_due_at = now() + interval '1 hour' where name = $1");
-        postpone.Parameters.AddWithValue(name);
-        Assert.Equal(1, await postpone.ExecuteNonQueryAsync());
-    }
-
-    private async Task WaitUntilNotRunningAsync(string name)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            await using var read = worker.DataSource.CreateCommand("select running_since is null from schedules where name = $1");
-            read.Parameters.AddWithValue(name);
-            if ((bool)(await read.ExecuteScalarAsync(timeout.Token))!)
-            {
-                return;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
+        await worker.UntilAsync(
+            "select count(*) = 4 from schedules where name in ('hold-expiry', 'daily-stats', 'job-housekeeping', 'analyze') and runs > 0 and last_outcome = 'Succeeded'");
     }
 }

@@ -64,12 +64,59 @@ public sealed class WorkerFixture : IAsyncLifetime
     /// <summary>An agency with one user, property and unit and <paramref name="bookings"/> Confirmed bookings (<see cref="BulkAgency"/>).</summary>
     public Task<BulkAgency.Created> AgencyWithBookingsAsync(int bookings) => BulkAgency.CreateAsync(DataSource, "Worker tests", bookings);
 
+    /// <summary>Runs a statement with positional parameters ($1, $2, ...); returns the rows it touched.</summary>
+    public async Task<int> ExecuteAsync(string sql, params object[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters) => (T)(await ScalarOrNullAsync<object>(sql, parameters))!;
+
+    public async Task<T?> ScalarOrNullAsync<T>(string sql, params object[] parameters)
+        where T : class
+    {
+        await using var command = Command(sql, parameters);
+        return await command.ExecuteScalarAsync() as T;
+    }
+
+    /// <summary>Polls a query that answers one boolean until it answers true, for up to 30 s.</summary>
+    public Task UntilAsync(string sql, params object[] parameters) =>
+        EventuallyAsync(async () => await ScalarAsync<bool>(sql, parameters) ? sql : null);
+
+    /// <summary>Polls <paramref name="read"/> until it gives a value, for up to 30 s.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> read)
+        where T : class
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (await read() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         await Worker.DisposeAsync();
         await DataSource.DisposeAsync();
         await _servers.DisposeAsync();
         Directory.Delete(Files, recursive: true);
+    }
+
+    private NpgsqlCommand Command(string sql, object[] parameters)
+    {
+        var command = DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter);
+        }
+
+        return command;
     }
 }
 
