@@ -1,0 +1,194 @@
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace HexProperty.Hosting;
+
+/// <summary>A program a server needs, and the Debian package that installs it.</summary>
+public sealed record ServerProgram(string Path, string Package, string What)
+{
+    /// <summary>The program at <paramref name="path"/>, or where <c>LocalServers:Programs:{file name}</c> says it is.</summary>
+    public static ServerProgram Find(IDistributedApplicationBuilder builder, string path, string package, string what) =>
+        new(builder.Configuration[$"{LocalServers.ProgramsKey}:{System.IO.Path.GetFileName(path)}"] ?? path, package, what);
+}
+
+/// <summary>
+/// What the local servers of one application share: the data root (<c>LocalServers:DataPath</c>, relative to the
+/// AppHost's folder), a lock that keeps a second AppHost off the same data, the clean start
+/// (<c>LocalServers:Clean=true</c>, or <c>--clean</c> through <see cref="ExpandArguments"/>), and the supervisor every
+/// server runs under.
+/// </summary>
+public static class LocalServers
+{
+    public const string DataPathKey = "LocalServers:DataPath";
+    public const string CleanKey = "LocalServers:Clean";
+    public const string ProgramsKey = "LocalServers:Programs";
+    public const string DefaultDataPath = ".hexdata";
+
+    private static readonly ConditionalWeakTable<IDistributedApplicationBuilder, DataRoot> Roots = [];
+
+    /// <summary>The supervisor script, copied beside the AppHost's assembly.</summary>
+    public static string SupervisorPath { get; } = Path.Combine(AppContext.BaseDirectory, "supervise.sh");
+
+    /// <summary>Turns the developer's <c>--clean</c> flag into the configuration key (a flag without a value never
+    /// reaches configuration from a command line).</summary>
+    public static string[] ExpandArguments(string[] args) =>
+        [.. args.Select(a => a == "--clean" ? $"--{CleanKey}=true" : a)];
+
+    /// <summary>The folder that holds every local server's data, created (and emptied for a clean start) on first use in run mode.</summary>
+    public static string DataRootPath(this IDistributedApplicationBuilder builder) => Root(builder).Path;
+
+    internal static DataRoot Root(IDistributedApplicationBuilder builder) =>
+        Roots.GetValue(builder, b =>
+        {
+            var root = new DataRoot(Path.GetFullPath(b.Configuration[DataPathKey] ?? DefaultDataPath, b.AppHostDirectory));
+            if (b.ExecutionContext.IsRunMode)
+            {
+                root.Acquire(b.Configuration.GetValue<bool>(CleanKey));
+                b.Services.AddSingleton<IHostedService>(_ => root); // released when the application stops or is disposed
+            }
+
+            return root;
+        });
+
+    /// <summary>
+    /// Adds a server as an executable resource: <c>supervise.sh</c> runs <paramref name="program"/> on the proxyless TCP
+    /// endpoint DCP allocates, in the server's data folder. A missing program stops start-up naming its Debian package.
+    /// The caller appends the program's own arguments with <c>WithArgs</c>.
+    /// </summary>
+    internal static IResourceBuilder<T> AddLocalServer<T>(
+        this IDistributedApplicationBuilder builder, T server, int? port, ServerProgram program, string? stopSignal = null, string? runAs = null)
+        where T : ExecutableResource
+    {
+        builder.RequirePrograms(program);
+        var pidFile = Path.Combine(server.WorkingDirectory, "server.pid");
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (_, _) =>
+        {
+            Directory.CreateDirectory(server.WorkingDirectory);
+            return Task.CompletedTask;
+        });
+        return builder.AddResource(server)
+            .WithEndpoint(LocalServerResource.PrimaryEndpointName, endpoint =>
+            {
+                endpoint.Port = port;
+                endpoint.IsProxied = false; // the server binds the port itself
+                endpoint.UriScheme = "tcp";
+                endpoint.Protocol = ProtocolType.Tcp;
+                endpoint.TargetHost = "127.0.0.1";
+            })
+            .WithArgs(context =>
+            {
+                context.Args.Add(SupervisorPath);
+                if (stopSignal is not null)
+                {
+                    context.Args.Add("--stop-signal");
+                    context.Args.Add(stopSignal);
+                }
+
+                if (runAs is not null)
+                {
+                    context.Args.Add("--user");
+                    context.Args.Add(runAs);
+                }
+
+                context.Args.Add("--pid-file");
+                context.Args.Add(pidFile);
+                context.Args.Add("--");
+                context.Args.Add(program.Path);
+            });
+    }
+
+    /// <summary>
+    /// Stops start-up, before any process runs, when a program is missing, saying which Debian package installs it. An
+    /// AppHost run as its own program prints that one line and exits with 1; hosted by a test, start-up throws it.
+    /// </summary>
+    internal static void RequirePrograms(this IDistributedApplicationBuilder builder, params ServerProgram[] programs)
+    {
+        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
+        {
+            if (programs.FirstOrDefault(p => !File.Exists(p.Path)) is not { } missing)
+            {
+                return Task.CompletedTask;
+            }
+
+            var message = $"{missing.What} ({missing.Path}) not found: install the Debian package '{missing.Package}' " +
+                $"(sudo apt-get install -y {missing.Package}, or eng/setup.sh).";
+            if (builder.AppHostAssembly is { } appHost && appHost == System.Reflection.Assembly.GetEntryAssembly())
+            {
+                Console.Error.WriteLine($"fail: {message}");
+                Environment.Exit(1);
+            }
+
+            throw new DistributedApplicationException(message);
+        });
+    }
+
+    /// <summary>The data root of one application, locked while it runs.</summary>
+    internal sealed class DataRoot(string path) : IHostedService, IDisposable
+    {
+        private const string LockFileName = "apphost.lock";
+        private FileStream? _lock;
+
+        public string Path { get; } = path;
+
+        public string ServerDirectory(string resourceName) => System.IO.Path.Combine(Path, resourceName);
+
+        public void Acquire(bool clean)
+        {
+            Directory.CreateDirectory(Path);
+            var lockPath = System.IO.Path.Combine(Path, LockFileName);
+            try
+            {
+                // On Linux .NET backs FileShare.None with flock(LOCK_EX): the kernel drops it when the holder dies,
+                // even by SIGKILL, so a crashed AppHost never leaves the folder locked.
+                _lock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                var owner = File.Exists(lockPath + ".pid") ? $" (PID {File.ReadAllText(lockPath + ".pid").Trim()})" : "";
+                throw new DistributedApplicationException(
+                    $"Another AppHost{owner} is already running on the data folder {Path}. Stop it first (Ctrl+C in its terminal), " +
+                    $"or give this one its own folder with --{DataPathKey}=<folder>.");
+            }
+
+            if (clean)
+            {
+                foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos().Where(e => e.Name != LockFileName))
+                {
+                    if (entry is DirectoryInfo directory)
+                    {
+                        directory.Delete(recursive: true);
+                    }
+                    else
+                    {
+                        entry.Delete();
+                    }
+                }
+            }
+
+            File.WriteAllText(lockPath + ".pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            Dispose();
+            return Task.CompletedTask;
+        }
+
+        public void Dispose()
+        {
+            if (_lock is not null)
+            {
+                File.Delete(_lock.Name + ".pid");
+                _lock.Dispose();
+                _lock = null;
+            }
+        }
+    }
+}
