@@ -1,47 +1,49 @@
 using HexProperty.Hosting;
-using HexProperty.Hosting.ApplicationModel;
 using HexProperty.Hosting.Postgres;
-using HexProperty.Hosting.Projects;
 using HexProperty.Hosting.RabbitMQ;
 using HexProperty.Hosting.Redis;
 
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(LocalServers.ExpandArguments(args));
 
-var postgres = builder.AddPostgres("postgres");
-var hexdb = postgres.AddDatabase("hexdb");
-var cache = builder.AddRedis("cache");
-var messaging = builder.AddRabbitMQ("messaging");
+// No container engine here: the servers run from Debian's binaries (eng/setup.sh installs them); in publish mode they
+// are Aspire's PostgreSQL, Redis and RabbitMQ containers.
+var hexdb = builder.AddLocalPostgres("postgres").AddDatabase("hexdb");
+var cache = builder.AddLocalRedis("cache");
+var messaging = builder.AddLocalRabbitMQ("messaging");
 
-// The Worker writes export files and .eml mail where the Api can serve them: one folder of the run's data.
-void SharedFiles(EnvironmentContext context)
-{
-    context.Variables["Exports__Path"] = Path.Combine(context.DataPath, "exports");
-    context.Variables["Email__PickupFolder"] = Path.Combine(context.DataPath, "mail");
-}
+// The schema is applied once per start, before anything that reads it.
+var migrations = builder.AddProject<Projects.HexProperty_Migrations>("migrations")
+    .WithReference(hexdb).WaitFor(hexdb);
 
 var api = builder.AddProject<Projects.HexProperty_Api>("api")
-    .WithReference(hexdb).WaitFor(hexdb)
+    .WithReference(hexdb).WaitForCompletion(migrations)
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
-    .WithEnvironment(SharedFiles)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.HexProperty_Worker>("worker")
-    .WithReference(hexdb).WaitFor(hexdb)
+var worker = builder.AddProject<Projects.HexProperty_Worker>("worker")
+    .WithReference(hexdb).WaitForCompletion(migrations)
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
-    .WithReference(api).WaitFor(api) // the Api applies the database migrations
-    .WithEnvironment(SharedFiles)
+    .WithReference(api) // warms the Api's caches; it does not wait for it
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.HexProperty_Web>("web")
+var web = builder.AddProject<Projects.HexProperty_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(api).WaitFor(api)
-    // Web replicas share the keys that encrypt staff and guest cookies and antiforgery tokens.
-    .WithEnvironment(context => context.Variables["DataProtection__KeysPath"] = Path.Combine(context.DataPath, "web-keys"))
     .WithHttpHealthCheck("/health");
 
-builder.Build().Run();
+if (builder.ExecutionContext.IsRunMode)
+{
+    // The Worker writes export files and .eml mail where the Api serves them; Web replicas share the keys that protect
+    // cookies and antiforgery tokens. A deployment gives these folders its own shared storage.
+    var files = builder.DataRootPath();
+    api.WithEnvironment("Exports__Path", Path.Combine(files, "exports"));
+    worker.WithEnvironment("Exports__Path", Path.Combine(files, "exports"))
+        .WithEnvironment("Email__PickupFolder", Path.Combine(files, "mail"));
+    web.WithEnvironment("DataProtection__KeysPath", Path.Combine(files, "web-keys"));
+}
 
-/// <summary>The AppHost's entry point, public so tests can start this application model.</summary>
-public partial class Program;
+builder.AddStartupSummary();
+
+builder.Build().Run();
