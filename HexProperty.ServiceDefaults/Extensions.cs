@@ -1,42 +1,93 @@
 using HexProperty.ServiceDefaults.Health;
 using HexProperty.ServiceDefaults.Resilience;
-using HexProperty.ServiceDefaults.ServiceDiscovery;
 using HexProperty.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every HexProperty service calls first: health checks, OpenTelemetry, and HTTP clients with the standard
-/// resilience pipeline and service discovery. The namespace is the one Aspire's template uses, so
-/// <c>builder.AddServiceDefaults()</c> reads the same in every Program.cs.
+/// What every HexProperty service calls first, in the shape of Aspire's ServiceDefaults template: OpenTelemetry
+/// exported over OTLP to the dashboard, health checks, and HTTP clients with the standard resilience handler and service
+/// discovery. Added to the template: resilience options from configuration (<c>HttpClientDefaults:Resilience</c>, or a
+/// client's own with <see cref="HttpClientResilience.AddOwnResilienceHandler"/>), circuit states for the operations
+/// page, each endpoint's latency percentiles, and health answers that show dependency detail only to an operator.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
+    /// <summary>Every ActivitySource and Meter of HexProperty's own code starts with this prefix.</summary>
+    public const string HexPropertyTelemetryPrefix = "HexProperty.";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
-        builder.Services.AddSingleton<EndpointLatency>();
+        builder.Services.AddSingleton<HttpCircuitStates>();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            // Resilience outside, discovery inside: every retry attempt resolves the service again, so it can
-            // land on another replica.
-            http.AddStandardResilienceHandler();
+            // One pipeline (and circuit breaker) shared by every client that does not take its own (AddOwnResilienceHandler).
+            http.AddStandardResilienceHandler()
+                .Configure(options => builder.Configuration.GetSection("HttpClientDefaults:Resilience").Bind(options))
+                .Configure((options, services) => services.GetRequiredService<HttpCircuitStates>().Track(HttpCircuitStates.DefaultPipeline, options.CircuitBreaker));
             http.AddServiceDiscovery();
         });
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (readiness) and <c>/alive</c> (liveness) in every environment, and starts recording each endpoint's latency.</summary>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("Npgsql", HexPropertyTelemetryPrefix + "*"))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName, "Npgsql", "RabbitMQ.Client.*", HexPropertyTelemetryPrefix + "*")
+                // Health probes arrive every few seconds from the AppHost and the balancer: they are not traces.
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !HealthResponses.IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        builder.Services.AddSingleton<EndpointLatency>();
+        return builder;
+    }
+
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthResponses.LiveTag]);
+        builder.Services.AddHealthCheckTimeouts();
+        return builder;
+    }
+
+    /// <summary>Maps <c>/health</c> (readiness: every dependency) and <c>/alive</c> (liveness: the process only) in every
+    /// environment, and starts recording each endpoint's latency for the operations page.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthEndpoints();
-        _ = app.Services.GetRequiredService<EndpointLatency>(); // listens from the start, for the operations page's p95 per endpoint
+        app.MapHealthResponses();
+        _ = app.Services.GetRequiredService<EndpointLatency>(); // listens from now on
         return app;
     }
 }

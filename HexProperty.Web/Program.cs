@@ -1,4 +1,3 @@
-using HexProperty.ServiceDefaults.Resilience;
 using HexProperty.Web.Api;
 using HexProperty.Web.Components;
 using HexProperty.Web.Endpoints;
@@ -16,15 +15,9 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddServiceDefaults();
 builder.Services.AddRazorComponents();
 builder.Services.AddHttpContextAccessor();
-builder.Services.AddHttpClient<HexApiClient>(HexApiClient.ClientName, client => client.BaseAddress = new Uri("http://api"));
-// A page waits for the Api at most this long before it says the Api is not answering and offers a retry.
-builder.Services.Configure<HttpStandardResilienceOptions>(HexApiClient.ClientName, options =>
-{
-    options.TotalRequestTimeout = TimeSpan.FromSeconds(10);
-    options.AttemptTimeout = TimeSpan.FromSeconds(5);
-    options.Retry.MaxRetryAttempts = 2;
-    options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-});
+// How long a page waits for the Api before it says the Api is not answering: HttpClients:api:Resilience in appsettings.json.
+builder.Services.AddHttpClient<HexApiClient>(HexApiClient.ClientName, client => client.BaseAddress = new Uri("http://api"))
+    .AddOwnResilienceHandler(builder.Configuration);
 builder.Services.AddSingleton<GuestPass>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<Fragments>();

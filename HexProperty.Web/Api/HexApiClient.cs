@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using HexProperty.Web.Staff;
+using Microsoft.AspNetCore.Http.Features;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -215,6 +217,14 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
 
     private async Task<HttpResponseMessage> CallAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
     {
+        // A form's submit handler runs inside Blazor's own event activity, which .NET 10 starts as the root of a trace of
+        // its own (linked to the request, not its child): calls from it would leave the request's trace, and a payment
+        // would not be one trace from the site's form through the Api to the Worker.
+        if (context.HttpContext?.Features.Get<IHttpActivityFeature>()?.Activity is { } requestActivity && Activity.Current?.TraceId != requestActivity.TraceId)
+        {
+            Activity.Current = requestActivity; // for this call only: an async method's changes do not flow back to its caller
+        }
+
         HttpResponseMessage response;
         try
         {
