@@ -10,8 +10,6 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
-await app.MigrateDatabaseAsync();
-
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -1,6 +1,6 @@
 using HexProperty.Caching;
-using HexProperty.ClientIntegrations;
 using HexProperty.Data.Jobs;
+using HexProperty.Data.Persistence;
 using HexProperty.Messaging;
 using HexProperty.Worker.Bookings;
 using HexProperty.Worker.Exports;
@@ -14,9 +14,11 @@ using HexProperty.Worker.Statistics;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("hexdb");
-builder.AddRabbitMQClient("messaging");
-builder.AddRedisClient("cache");
+builder.AddNpgsqlDataSource("hexdb", configureDataSourceBuilder: DatabaseTracing.OnlyWithinOperations);
+// Both connect while the host starts: a broker that cannot be reached stops the Worker at once rather than its first message.
+builder.AddRabbitMQClient("messaging", settings => settings.DisableAutoActivation = false);
+builder.AddRedisClient("cache", settings => settings.DisableAutoActivation = false,
+    options => options.ClientName = builder.Environment.ApplicationName); // who is connected, in CLIENT LIST
 builder.AddHybridCache(); // to invalidate what the Api caches when a hold lapses or statistics change
 var services = builder.Services;
 services.AddSingleton(TimeProvider.System);

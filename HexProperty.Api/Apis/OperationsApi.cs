@@ -83,9 +83,9 @@ public static class OperationsApi
     {
         var now = time.GetUtcNow();
         List<BreakerView> breakers = [new("cache:redis", cache.DistributedBreakerState)];
-        if (services.GetService<HttpResiliencePipelines>() is { } pipelines)
+        if (services.GetService<HttpCircuitStates>() is { } circuits)
         {
-            breakers.AddRange(pipelines.CircuitStates.Select(c => new BreakerView("http:" + c.Key, c.Value.ToString())));
+            breakers.AddRange(circuits.States.Select(c => new BreakerView("http:" + c.Key, c.Value.ToString())));
         }
 
         var queues = configuration.GetConnectionString("messaging") is { Length: > 0 } amqp

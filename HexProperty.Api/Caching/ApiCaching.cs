@@ -1,5 +1,4 @@
 using HexProperty.Caching;
-using HexProperty.ClientIntegrations;
 
 namespace HexProperty.Api.Caching;
 
@@ -25,7 +24,10 @@ public static class ApiCaching
 
     public static WebApplicationBuilder AddApiCaching(this WebApplicationBuilder builder)
     {
-        builder.AddRedisClient("cache");
+        // Connected while the host starts, before the first request: a connect that blocks inside the first requests'
+        // dependency resolution starved the thread pool of a replica started under load (bench/api-cache.sh).
+        builder.AddRedisClient("cache", settings => settings.DisableAutoActivation = false,
+            options => options.ClientName = builder.Environment.ApplicationName); // who is connected, in CLIENT LIST
         builder.AddHybridCache(options =>
         {
             options.SerializerOptions = ApiCacheJson.Default.Options;

@@ -6,13 +6,12 @@ using HexProperty.Api.Catalog;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
 using HexProperty.Api.Infrastructure.Idempotency;
-using HexProperty.ClientIntegrations;
 using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
@@ -26,7 +25,11 @@ public static class ApplicationServices
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        builder.AddNpgsqlDbContext<HexDbContext>("hexdb");
+        // One pool for EF Core and the raw SQL of the read paths, outbox and idempotency store: Aspire's data source,
+        // which the context is built on and then enriched (retries, health check, telemetry) by Aspire's integration.
+        builder.AddNpgsqlDataSource("hexdb", configureDataSourceBuilder: DatabaseTracing.OnlyWithinOperations);
+        services.AddDbContextPool<HexDbContext>((provider, options) => options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
+        builder.EnrichNpgsqlDbContext<HexDbContext>();
         builder.AddApiCaching();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
@@ -47,7 +50,6 @@ public static class ApplicationServices
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PropertyClock>();
-        services.AddSingleton<MigrationRunner>();
         services.AddSingleton<Occupancy>();
         services.AddSingleton<PropertySearch>();
         services.AddSingleton<PropertyDetailsQuery>();
@@ -66,9 +68,8 @@ public static class ApplicationServices
         services.AddSingleton<IPasswordHasher<StaffUser>, PasswordHasher<StaffUser>>();
         services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
         StaffPolicies.Add(services.AddAuthorizationBuilder());
-        services.AddDataProtection().SetApplicationName("HexProperty");
-        services.AddOptions<KeyManagementOptions>()
-            .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));
+        // Every Api instance reads the bearer tokens any other issued, and tokens survive a restart.
+        services.AddDataProtection().SetApplicationName("HexProperty").PersistKeysToDbContext<HexDbContext>();
         return builder;
     }
 
@@ -81,25 +82,6 @@ public static class ApplicationServices
             if (type.BaseType is { IsGenericType: true } baseType && baseType.GetGenericTypeDefinition() == typeof(AbstractValidator<>))
             {
                 services.AddSingleton(typeof(IValidator<>).MakeGenericType(baseType.GetGenericArguments()[0]), type);
-            }
-        }
-    }
-
-    /// <summary>Applies the database migrations before the Api serves anything; retries while the database starts.</summary>
-    public static async Task MigrateDatabaseAsync(this WebApplication app)
-    {
-        var runner = app.Services.GetRequiredService<MigrationRunner>();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await runner.ApplyAsync(app.Lifetime.ApplicationStopping);
-                return;
-            }
-            catch (NpgsqlException e) when (attempt < 5 && e.IsTransient)
-            {
-                app.Logger.LogWarning("Database not reachable for migrations ({Error}); attempt {Attempt} of 5", e.Message, attempt + 1);
-                await Task.Delay(TimeSpan.FromSeconds(attempt), app.Lifetime.ApplicationStopping);
             }
         }
     }

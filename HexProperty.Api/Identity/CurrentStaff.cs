@@ -42,5 +42,7 @@ public static class StaffPolicies
         .AddPolicy(Staff, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.AgencyClaim))
         .AddPolicy(Catalogue, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.AgencyClaim).RequireRole(nameof(StaffRole.Manager), nameof(StaffRole.Owner)))
         .AddPolicy(Owner, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.AgencyClaim).RequireRole(nameof(StaffRole.Owner)))
-        .AddPolicy(Operator, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.OperatorClaim, "true"));
+        .AddPolicy(Operator, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.OperatorClaim, "true"))
+        // Operators see which dependency /health found unhealthy, and why; everyone else sees the status alone.
+        .AddPolicy(HexProperty.ServiceDefaults.Health.HealthResponses.DetailPolicy, p => p.RequireAuthenticatedUser().RequireClaim(CurrentStaff.OperatorClaim, "true"));
 }

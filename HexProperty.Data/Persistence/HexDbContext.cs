@@ -2,6 +2,7 @@ using System.Text.Json;
 using HexProperty.Data.Messaging;
 using HexProperty.Data.Model;
 using HexProperty.Data.Pricing;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace HexProperty.Data.Persistence;
@@ -10,7 +11,7 @@ namespace HexProperty.Data.Persistence;
 /// The booking platform's database (hexdb). The schema comes from the hand-written migrations; this maps it:
 /// snake_case names, enums as their names, the stored quote as jsonb.
 /// </summary>
-public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbContext(options)
+public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     private static readonly JsonSerializerOptions QuoteJson = new(JsonSerializerDefaults.Web);
 
@@ -47,6 +48,9 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
     public DbSet<DailyStat> DailyStats => Set<DailyStat>();
 
     public DbSet<Schedule> Schedules => Set<Schedule>();
+
+    /// <summary>ASP.NET Core's data protection keys (they sign the Api's bearer tokens), shared by every Api instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
