@@ -1,8 +1,8 @@
 using HexProperty.Caching;
-using HexProperty.Hosting;
+using HexProperty.Data.Persistence;
 using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.Redis;
-using HexProperty.Hosting.Testing;
+using HexProperty.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -11,15 +11,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HexProperty.Api.Tests;
 
 /// <summary>
-/// Real PostgreSQL and Redis, started by the orchestrator from the Debian packages, and the Api hosted in-process
-/// against them with a clock the tests control. Every test creates its own agency, so tests never share data.
+/// Real PostgreSQL and Redis, started as the AppHost starts them (Debian's binaries under DCP), the schema migrated as
+/// the AppHost's migration step does, and the Api hosted in-process against them with a clock the tests control. Every
+/// test creates its own agency, so tests never share data.
 /// </summary>
 public sealed class ApiFixture : IAsyncLifetime
 {
     private readonly List<WebApplicationFactory<Program>> _factories = [];
     private WebApplicationFactory<Program>? _replica;
 
-    public DistributedApplication Servers { get; private set; } = null!;
+    public TestServers Servers { get; private set; } = null!;
 
     public TestClock Clock { get; } = new();
 
@@ -32,21 +33,22 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddPostgres("postgres").AddDatabase("hexdb");
-        builder.AddRedis("cache");
-        Servers = await builder.BuildAsync();
-        await Servers.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await Servers.ResourceNotifications.WaitForResourceHealthyAsync("hexdb", timeout.Token);
-        await Servers.ResourceNotifications.WaitForResourceHealthyAsync("cache", timeout.Token);
-        DatabaseConnectionString = await Servers.GetConnectionStringAsync("hexdb");
+        Servers = await TestServers.StartAsync("api", builder =>
+        {
+            builder.AddLocalPostgres("postgres").AddDatabase("hexdb");
+            builder.AddLocalRedis("cache");
+        });
+        DatabaseConnectionString = await Servers.ConnectionStringAsync("hexdb");
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(DatabaseConnectionString))
+        {
+            await new MigrationRunner(dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<MigrationRunner>.Instance).ApplyAsync(CancellationToken.None);
+        }
         // The Api reads its connection strings while Program builds the host; the environment is read first.
         Environment.SetEnvironmentVariable("ConnectionStrings__hexdb", DatabaseConnectionString);
-        Environment.SetEnvironmentVariable("ConnectionStrings__cache", await Servers.GetConnectionStringAsync("cache"));
+        Environment.SetEnvironmentVariable("ConnectionStrings__cache", await Servers.ConnectionStringAsync("cache"));
         Environment.SetEnvironmentVariable("Exports__Path", ExportsPath);
         Api = StartApi();
-        Api.CreateClient().Dispose(); // starts the host: migrations run now, not in the first test
+        Api.CreateClient().Dispose(); // starts the host now, not in the first test
     }
 
     /// <summary>Another Api instance on the same database, as a second replica would be.</summary>
@@ -74,23 +76,18 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>Waits until an Api instance's cache uses Redis (at start, and again after an outage).</summary>
-    public static async Task WaitForCacheAsync(WebApplicationFactory<Program> api, TimeSpan? timeout = null)
+    public static Task WaitForCacheAsync(WebApplicationFactory<Program> api, TimeSpan? timeout = null)
     {
         var cache = api.Services.GetRequiredService<LayeredHybridCache>();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!cache.IsConnected)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the Api's cache did not connect to Redis");
-            await Task.Delay(20);
-        }
+        return Eventually.TrueAsync(() => cache.IsConnected, "the Api's cache did not connect to Redis", timeout);
     }
 
-    /// <summary>Kills redis-server the way a crash would; the orchestrator restarts it.</summary>
+    /// <summary>Kills redis-server the way a crash would; its supervisor starts it again.</summary>
     public async Task KillRedisAsync(Func<Task> whileDown)
     {
-        var restarts = Servers.KillInstance("cache");
+        var killed = Servers.KillServer("cache");
         await whileDown();
-        await Servers.WaitRestartedAsync("cache", restarts, TimeSpan.FromMinutes(1));
+        await Servers.WaitRestartedAsync("cache", killed, TimeSpan.FromMinutes(1));
     }
 
     public async Task DisposeAsync()

@@ -1,32 +1,37 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text.Json;
-using HexProperty.Hosting.Orchestration;
+using HexProperty.Hosting;
+using HexProperty.Testing;
 
 namespace HexProperty.AppHost.Tests;
 
 /// <summary>
-/// The AppHost started as its own process from its build output, as a developer starts it, for what only a real
-/// process shows: signals, a second instance, exit codes, console output. Started through the orchestrator's own
-/// child-process launcher, so it dies with the test host; a test that fails kills it by PID on dispose.
+/// The AppHost started as its own process, for what only a real process shows: signals, a second instance, exit codes,
+/// console output. Either as a developer types it (<c>dotnet run --project HexProperty.AppHost</c>, in a session of its
+/// own, so Ctrl+C can be sent to its process group as a terminal does) or from its build output on random ports. A test
+/// that fails kills it, and everything DCP started for it, on dispose.
 /// </summary>
 internal sealed class AppHostProcess : IAsyncDisposable
 {
-    private readonly List<string> _lines;
-    private readonly ChildProcess _process;
+    private readonly List<string> _lines = [];
+    private readonly Process _process;
 
-    private AppHostProcess(ChildProcess process, string dataPath, List<string> lines)
+    private AppHostProcess(ProcessStartInfo start)
     {
-        _process = process;
-        DataPath = dataPath;
-        _lines = lines;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = TestDataFolder.RepositoryDirectory;
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Add(e.Data);
+        _process.ErrorDataReceived += (_, e) => Add(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
     }
 
-    public string DataPath { get; }
+    public int Pid => _process.Id;
 
-    public int Pid => _process.Pid;
-
-    public Task<int> Exited => _process.Exited;
+    public bool HasExited => _process.HasExited;
 
     public string Output
     {
@@ -39,96 +44,107 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The repository the AppHost was built from; test data folders live in its ignored .hexdata/.</summary>
-    public static string RepositoryDirectory { get; } = Directory.GetParent(AppHostMetadata("ProjectDirectory"))!.FullName;
+    public static string ProjectDirectory => Projects.HexProperty_AppHost.ProjectPath;
 
-    /// <summary>The AppHost's own build output, which a developer's <c>dotnet run</c> also starts.</summary>
-    public static string AssemblyPath { get; } = AppHostMetadata("AssemblyPath");
+    /// <summary>The AppHost's own build output, in the configuration the tests were built in.</summary>
+    private static string AssemblyPath => Path.Combine(ProjectDirectory, "bin",
+        typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration, "net10.0", "HexProperty.AppHost.dll");
 
-    private static string AppHostMetadata(string name) =>
-        typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == $"HexProperty.AppHost.{name}").Value!;
-
-    public static async Task<AppHostProcess> StartAsync(string dataPath, params string[] arguments)
+    /// <summary>The quick start: <c>dotnet run --project HexProperty.AppHost</c> with its launch profile (already built).</summary>
+    public static AppHostProcess StartQuickStart(string dataPath)
     {
-        var lines = new List<string>();
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "/usr/bin/dotnet";
-        // A shell starts a background job with SIGINT ignored, and children inherit that (CI runs in the background):
-        // env restores the default, so the AppHost gets Ctrl+C as from a terminal's foreground.
-        var spec = new ProcessSpec("apphost", "/usr/bin/env", ["--default-signal=INT", dotnet, AssemblyPath, "--data-path", dataPath, .. arguments])
-        {
-            WorkingDirectory = RepositoryDirectory,
-        };
-        var process = await ChildProcess.StartAsync(spec, line => { lock (lines) { lines.Add(line); } });
-        return new AppHostProcess(process, dataPath, lines);
+        // A background job starts with SIGINT ignored and children inherit it (CI runs in the background): env gives the
+        // default back, so the AppHost takes Ctrl+C as it would from a terminal.
+        var start = new ProcessStartInfo("/usr/bin/setsid",
+            ["/usr/bin/env", "--default-signal=INT", "dotnet", "run", "--project", ProjectDirectory, "--no-build", "--", $"--{LocalServers.DataPathKey}={dataPath}"]);
+        return new AppHostProcess(start);
     }
 
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    /// <summary>The AppHost's build output with the launch profile's settings, but every port chosen at random.</summary>
+    public static AppHostProcess Start(string dataPath, params string[] arguments)
     {
-        var clock = Stopwatch.StartNew();
-        while (!Output.Contains(text, StringComparison.Ordinal))
+        var start = new ProcessStartInfo("/usr/bin/env", ["--default-signal=INT", "dotnet", AssemblyPath, $"--{LocalServers.DataPathKey}={dataPath}", .. arguments])
         {
-            if (Exited.IsCompleted)
+            Environment =
             {
-                throw new Xunit.Sdk.XunitException($"The AppHost exited ({await Exited}) before printing '{text}':\n{Output}");
-            }
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["DOTNET_ENVIRONMENT"] = "Development",
+                ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+                ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:0",
+                ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = "http://127.0.0.1:0",
+                ["DcpPublisher__RandomizePorts"] = "true",
+            },
+        };
+        return new AppHostProcess(start);
+    }
 
-            if (clock.Elapsed > timeout)
+    private void Add(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_lines)
             {
-                throw new Xunit.Sdk.XunitException($"The AppHost did not print '{text}' within {timeout.TotalSeconds} s:\n{Output}");
+                _lines.Add(line);
             }
-
-            await Task.Delay(100);
         }
     }
 
     public Task WaitUntilHealthyAsync() => WaitForOutputAsync("resources are healthy", TimeSpan.FromMinutes(3));
 
-    public void Signal(int signal) => Posix.Signal(Pid, signal);
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        await Eventually.TrueAsync(() =>
+        {
+            if (_process.HasExited && !Output.Contains(text, StringComparison.Ordinal))
+            {
+                throw new Xunit.Sdk.XunitException($"The AppHost exited ({_process.ExitCode}) before printing '{text}':\n{Output}");
+            }
 
-    /// <summary>The AppHost's exit code once it exits; on a timeout, fails with the end of what it printed.</summary>
+            return Output.Contains(text, StringComparison.Ordinal);
+        }, () => $"The AppHost did not print '{text}':\n{Output}", timeout);
+    }
+
+    public void Signal(int signal) => Posix.Kill(Pid, signal);
+
+    /// <summary>What Ctrl+C in a terminal does: the signal to every process of the foreground process group.</summary>
+    public void SignalGroup(int signal) => Posix.Kill(-Pid, signal);
+
+    /// <summary>The exit code; on a timeout, fails with the end of what it printed.</summary>
     public async Task<int> WaitExitedAsync(TimeSpan timeout)
     {
         try
         {
-            return await Exited.WaitAsync(timeout);
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            _process.WaitForExit(); // and the output read to its end
+            return _process.ExitCode;
         }
         catch (TimeoutException)
         {
-            var tail = Output.Split('\n').TakeLast(60);
-            throw new Xunit.Sdk.XunitException($"The AppHost had not exited {timeout.TotalSeconds} s after the signal; its last lines:\n{string.Join('\n', tail)}");
+            throw new Xunit.Sdk.XunitException($"The AppHost had not exited {timeout.TotalSeconds} s after the signal; its last lines:\n{string.Join('\n', Output.Split('\n').TakeLast(60))}");
         }
     }
 
-    /// <summary>Every process the AppHost runs now, its servers' own children included.</summary>
-    public IReadOnlyList<ProcessTree.Member> Children() => ProcessTree.Descendants(Pid);
+    /// <summary>Every process this AppHost runs now: its own children and DCP's tree.</summary>
+    public IReadOnlyList<ProcessTree.Member> Processes() => ProcessTree.OfAppHost(AppHostPid());
 
-    /// <summary>The environment the AppHost gave one of its projects, read from the running process.</summary>
-    public IReadOnlyDictionary<string, string> EnvironmentOf(string instanceName)
-    {
-        var entries = JsonSerializer.Deserialize<List<ProcessRegistry.Entry>>(File.ReadAllText(Path.Combine(DataPath, "processes.json")))!;
-        return ProcessTree.Environment(entries.Single(e => e.Name == $"{instanceName}/{instanceName}").Pid);
-    }
+    /// <summary>The AppHost itself: this process, or under <c>dotnet run</c> its child.</summary>
+    private int AppHostPid() =>
+        ProcessTree.Descendants(Pid).FirstOrDefault(p => p.Command.Contains("HexProperty.AppHost", StringComparison.Ordinal) && !p.Command.Contains(" run ", StringComparison.Ordinal))?.Pid ?? Pid;
 
     public async ValueTask DisposeAsync()
     {
-        if (!Exited.IsCompleted)
+        if (!_process.HasExited)
         {
-            _process.Kill();
-            await Exited;
+            var left = Processes();
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            foreach (var member in left)
+            {
+                Posix.Kill(member.Pid, Posix.SigKill);
+            }
         }
-    }
-}
 
-/// <summary>A data folder of its own for one test's AppHost processes, deleted afterwards (unless HEXPROPERTY_KEEP_TEST_DATA=1).</summary>
-internal sealed class AppHostDataFolder : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(AppHostProcess.RepositoryDirectory, ".hexdata", "tests", $"process-{Guid.NewGuid():N}"[..20]);
-
-    public void Dispose()
-    {
-        if (Directory.Exists(Path) && Environment.GetEnvironmentVariable("HEXPROPERTY_KEEP_TEST_DATA") != "1")
-        {
-            Directory.Delete(Path, recursive: true);
-        }
+        _process.Dispose();
     }
 }

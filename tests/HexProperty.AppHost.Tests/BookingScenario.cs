@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using HexProperty.Hosting;
-using HexProperty.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 
 namespace HexProperty.AppHost.Tests;
 

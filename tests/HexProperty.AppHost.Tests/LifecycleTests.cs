@@ -1,5 +1,9 @@
-using HexProperty.Hosting.Orchestration;
-using HexProperty.Hosting.Testing;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using HexProperty.Hosting;
+using HexProperty.Testing;
 using Npgsql;
 
 namespace HexProperty.AppHost.Tests;
@@ -7,148 +11,176 @@ namespace HexProperty.AppHost.Tests;
 /// <summary>Starting and stopping the whole application: nothing survives it, however it ends.</summary>
 public sealed class LifecycleTests
 {
+    private static readonly string[] Resources = ["postgres", "hexdb", "cache", "messaging-epmd", "messaging", "migrations", "api", "worker", "web"];
+
     [Fact]
-    public async Task Stopping_leaves_no_process_behind_even_when_the_test_fails()
+    public async Task The_quick_start_runs_the_whole_system_prints_where_to_reach_it_and_Ctrl_C_stops_everything()
     {
+        using var data = new TestDataFolder("quick-start");
+        await using var apphost = AppHostProcess.StartQuickStart(data.Path);
+        await apphost.WaitUntilHealthyAsync();
+        var running = apphost.Processes();
+        AssertWholeApplication(running);
+
+        Assert.Matches(@"Login to the dashboard at http://localhost:15170/login\?t=[0-9a-f]{32}", apphost.Output);
+        Assert.Matches(@"(?m)^\s+Resource\s+Type\s+State\s+Health\s+PID\s+Endpoint", apphost.Output);
+        foreach (var resource in Resources)
+        {
+            Assert.Matches($@"(?m)^\s+{resource}\s+\S+\s+(Running\s+Healthy|Finished)\s", apphost.Output);
+        }
+
+        Assert.Matches(@"(?m)^\s+web\s+Project\s+Running\s+Healthy\s+\d+\s+http://localhost:5300", apphost.Output);
+        var connections = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(data.Path, StartupSummary.ConnectionsFileName)))!;
+        Assert.StartsWith("Host=127.0.0.1;", (string?)connections["ConnectionStrings"]!["hexdb"]);
+
+        var clock = Stopwatch.StartNew();
+        apphost.SignalGroup(Posix.SigInt);
+        Assert.Equal(0, await apphost.WaitExitedAsync(TimeSpan.FromSeconds(60)));
+        var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(30));
+
+        Assert.True(left.Count == 0, "still running after Ctrl+C: " + string.Join("; ", left));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"stopping took {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task SIGTERM_stops_everything_and_the_data_persists_into_the_next_run()
+    {
+        using var data = new TestDataFolder("sigterm");
+        IReadOnlyList<ProcessTree.Member> running;
+        await using (var cold = AppHostProcess.Start(data.Path))
+        {
+            await cold.WaitUntilHealthyAsync();
+            running = cold.Processes();
+            AssertWholeApplication(running);
+            await using var connection = new NpgsqlConnection(await ConnectionStringAsync(data));
+            await connection.OpenAsync();
+            await new NpgsqlCommand("create table persisted (note text); insert into persisted values ('kept across runs')", connection).ExecuteNonQueryAsync();
+
+            cold.Signal(Posix.SigTerm);
+            Assert.Equal(0, await cold.WaitExitedAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(30));
+        Assert.True(left.Count == 0, "still running after SIGTERM: " + string.Join("; ", left));
+
+        await using var warm = AppHostProcess.Start(data.Path);
+        await warm.WaitUntilHealthyAsync();
+        await using (var connection = new NpgsqlConnection(await ConnectionStringAsync(data)))
+        {
+            await connection.OpenAsync();
+            Assert.Equal("kept across runs", await new NpgsqlCommand("select note from persisted", connection).ExecuteScalarAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_second_AppHost_on_the_same_data_is_refused_and_a_SIGKILLed_AppHost_leaves_nothing_running()
+    {
+        using var data = new TestDataFolder("second");
+        await using var first = AppHostProcess.Start(data.Path);
+        await first.WaitUntilHealthyAsync();
+        var running = first.Processes();
+        AssertWholeApplication(running);
+
+        await using var second = AppHostProcess.Start(data.Path);
+        var exitCode = await second.WaitExitedAsync(TimeSpan.FromMinutes(1));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"Another AppHost (PID {first.Pid}) is already running on the data folder {data.Path}", second.Output, StringComparison.Ordinal);
+        Assert.False(first.HasExited);
+
+        first.Signal(Posix.SigKill);
+        await first.WaitExitedAsync(TimeSpan.FromSeconds(10));
+        var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(45));
+
+        Assert.True(left.Count == 0, "still running after SIGKILL: " + string.Join("; ", left));
+    }
+
+    [Fact]
+    public async Task A_missing_server_program_stops_start_up_with_one_line_naming_the_Debian_package()
+    {
+        using var data = new TestDataFolder("missing");
+        await using var apphost = AppHostProcess.Start(data.Path, $"--{LocalServers.ProgramsKey}:redis-server=/nonexistent/redis-server");
+
+        var exitCode = await apphost.WaitExitedAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("fail: Redis server (/nonexistent/redis-server) not found: install the Debian package 'redis-server' (sudo apt-get install -y redis-server", apphost.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", apphost.Output, StringComparison.Ordinal); // a message, not a stack trace
+        Assert.False(Directory.Exists(Path.Combine(data.Path, "postgres", "data")), "nothing may start when a program is missing");
+    }
+
+    [Fact]
+    public async Task The_AppHost_publishes_a_manifest_with_the_servers_as_Aspire_containers_that_the_schema_accepts()
+    {
+        using var data = new TestDataFolder("publish");
+        var manifest = Path.Combine(data.Path, "aspire-manifest.json");
+        await using var apphost = AppHostProcess.Start(data.Path, "--publisher", "manifest", "--output-path", manifest);
+
+        Assert.Equal(0, await apphost.WaitExitedAsync(TimeSpan.FromMinutes(1)));
+        var resources = JsonNode.Parse(await File.ReadAllTextAsync(manifest))!["resources"]!.AsObject();
+        string[] model = ["postgres", "hexdb", "cache", "messaging", "migrations", "api", "worker", "web", "postgres-password", "cache-password", "messaging-password"];
+        Assert.All(model, name => Assert.True(resources.ContainsKey(name), $"{name} is missing"));
+        // Besides: Aspire's own helper entries for the passwords in URIs and the TLS condition of Redis's connection string.
+        Assert.All(resources.Select(r => r.Key).Except(model), name => Assert.Matches("^(.+-uri-encoded|cond-.+)$", name));
+        Assert.Equal("container.v0", (string?)resources["postgres"]!["type"]);
+        Assert.StartsWith("docker.io/library/postgres:", (string?)resources["postgres"]!["image"]);
+        Assert.Equal("container.v0", (string?)resources["cache"]!["type"]);
+        Assert.Equal("container.v0", (string?)resources["messaging"]!["type"]);
+        Assert.Equal("value.v0", (string?)resources["hexdb"]!["type"]);
+        Assert.Equal("{postgres.connectionString};Database=hexdb", (string?)resources["hexdb"]!["connectionString"]);
+        Assert.All(new[] { "migrations", "api", "worker", "web" }, p => Assert.Equal("project.v0", (string?)resources[p]!["type"]));
+        Assert.Equal("{hexdb.connectionString}", (string?)resources["api"]!["env"]!["ConnectionStrings__hexdb"]);
+        Assert.Equal("{messaging.connectionString}", (string?)resources["worker"]!["env"]!["ConnectionStrings__messaging"]);
+        Assert.Equal("parameter.v0", (string?)resources["postgres-password"]!["type"]);
+        Assert.DoesNotContain("messaging-epmd", resources.Select(r => r.Key));
+        Assert.DoesNotContain(data.Path, await File.ReadAllTextAsync(manifest), StringComparison.Ordinal); // no local folder leaks into a deployment
+        var apiPath = Path.GetFullPath(Path.Combine(data.Path, (string)resources["api"]!["path"]!));
+        Assert.True(File.Exists(apiPath), $"{apiPath} should be the Api project, relative to the manifest");
+
+        var schema = Path.Combine(AppContext.BaseDirectory, "Schemas", "aspire-8.0.schema.json");
+        using var validate = Process.Start(new ProcessStartInfo("python3", ["-c", "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))); print('valid')", manifest, schema])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = await validate.StandardOutput.ReadToEndAsync() + await validate.StandardError.ReadToEndAsync();
+        await validate.WaitForExitAsync();
+        Assert.True(validate.ExitCode == 0, output);
+    }
+
+    [Fact]
+    public async Task The_application_a_test_starts_leaves_no_process_behind_even_when_the_test_fails()
+    {
+        using var data = new TestDataFolder("in-process");
         IReadOnlyList<ProcessTree.Member> running = [];
         try
         {
-            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HexProperty_AppHost>([$"--{LocalServers.DataPathKey}={data.Path}"]);
             await using var app = await builder.BuildAsync();
             await app.StartAsync();
-            foreach (var name in app.ResourceNotifications.ResourceNames)
-            {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(name).WaitAsync(TimeSpan.FromMinutes(3));
-            }
+            await PlatformFixture.WaitUntilRunningAsync(app, TimeSpan.FromMinutes(3));
 
-            // In a test the AppHost is this process: everything it started is below it.
-            running = ProcessTree.Descendants(Environment.ProcessId);
+            // In a test the AppHost is this process.
+            running = ProcessTree.OfAppHost(Environment.ProcessId);
             throw new InvalidOperationException("a failing assertion in the middle of a test");
         }
         catch (InvalidOperationException e) when (e.Message.StartsWith("a failing assertion", StringComparison.Ordinal))
         {
         }
 
-        AssertWholeApplication(running);
-        var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(5));
+        AssertWholeApplication(running, dashboard: false); // no dashboard in a test unless asked for
+        var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(30));
         Assert.True(left.Count == 0, "still running: " + string.Join("; ", left));
     }
 
-    [Fact]
-    public async Task A_second_AppHost_on_the_same_data_is_refused_and_a_SIGKILLed_AppHost_leaves_nothing_running()
+    private static async Task<string> ConnectionStringAsync(TestDataFolder data) =>
+        (string)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(data.Path, StartupSummary.ConnectionsFileName)))!["ConnectionStrings"]!["hexdb"]!;
+
+    /// <summary>The snapshot must hold every server, service and DCP itself, or "nothing left" would prove little.</summary>
+    private static void AssertWholeApplication(IReadOnlyList<ProcessTree.Member> running, bool dashboard = true)
     {
-        using var data = new AppHostDataFolder();
-        var dataPath = data.Path;
-        await using var first = await AppHostProcess.StartAsync(dataPath);
-        await first.WaitUntilHealthyAsync();
-        var running = first.Children();
-        AssertWholeApplication(running);
-
-        await using var second = await AppHostProcess.StartAsync(dataPath);
-        var exitCode = await second.WaitExitedAsync(TimeSpan.FromMinutes(1));
-
-        Assert.Equal(1, exitCode);
-        Assert.Contains($"Another AppHost (PID {first.Pid}) is already running on the data folder {dataPath}", second.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", second.Output, StringComparison.Ordinal); // a message, not a stack trace
-        Assert.False(first.Exited.IsCompleted);
-
-        first.Signal(Posix.SigKill);
-        await first.WaitExitedAsync(TimeSpan.FromSeconds(10));
-        var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(10));
-
-        Assert.True(left.Count == 0, "still running after SIGKILL: " + string.Join("; ", left));
+        string[] expected = ["dcp start-apiserver", "postgres -D", "redis-server", "epmd", "beam.smp", "HexProperty.Api", "HexProperty.Worker", "HexProperty.Web", .. dashboard ? new[] { "Aspire.Dashboard" } : []];
+        Assert.All(expected, program => Assert.True(running.Any(p => p.Command.Contains(program, StringComparison.Ordinal)),
+            $"no '{program}' among: {string.Join("; ", running)}"));
     }
-
-    [Fact]
-    public async Task SIGTERM_and_Ctrl_C_stop_everything_in_reverse_dependency_order_and_data_persists_into_the_next_run()
-    {
-        using var data = new AppHostDataFolder();
-        var dataPath = data.Path;
-        IReadOnlyList<ProcessTree.Member> running;
-        await using (var cold = await AppHostProcess.StartAsync(dataPath))
-        {
-            await cold.WaitUntilHealthyAsync();
-            running = cold.Children();
-            AssertWholeApplication(running);
-            await using var connection = new NpgsqlConnection(cold.EnvironmentOf("api")["ConnectionStrings__hexdb"]);
-            await connection.OpenAsync();
-            await new NpgsqlCommand("create table persisted (note text); insert into persisted values ('kept across runs')", connection).ExecuteNonQueryAsync();
-
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            cold.Signal(Posix.SigTerm);
-            var exitCode = await cold.WaitExitedAsync(TimeSpan.FromSeconds(30));
-
-            Assert.Equal(0, exitCode);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {clock.Elapsed.TotalSeconds:0.0} s");
-            Assert.Contains("Stopping: worker, web -> api -> hexdb -> postgres, cache, messaging", cold.Output, StringComparison.Ordinal);
-            var exited = cold.Output.Split('\n').Where(l => l.Contains(" Exited", StringComparison.Ordinal)).ToList();
-            Assert.True(Before(exited, "web", "api") && Before(exited, "worker", "api") && Before(exited, "api", "hexdb") && Before(exited, "hexdb", "postgres"),
-                "stop order: " + string.Join(" | ", exited));
-        }
-
-        Assert.Empty(await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(5)));
-
-        await using var warm = await AppHostProcess.StartAsync(dataPath, "--show-logs");
-        await warm.WaitUntilHealthyAsync();
-        await using (var connection = new NpgsqlConnection(warm.EnvironmentOf("api")["ConnectionStrings__hexdb"]))
-        {
-            await connection.OpenAsync();
-            Assert.Equal("kept across runs", await new NpgsqlCommand("select note from persisted", connection).ExecuteScalarAsync());
-        }
-
-        Assert.Matches(@"(?m)^Resource\s+Type\s+State\s+Health\s+PID\s+Endpoint", warm.Output.Replace("  Resource", "Resource", StringComparison.Ordinal));
-        Assert.Matches(@"(?m)^postgres\s+\| .*ready to accept connections", warm.Output);
-        // Ctrl+C in a terminal sends SIGINT to the AppHost only: its children run in their own sessions.
-        var warmRunning = warm.Children();
-        warm.Signal(Posix.SigInt);
-        Assert.Equal(0, await warm.WaitExitedAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains("Stopped all resources", warm.Output, StringComparison.Ordinal);
-        Assert.Empty(await ProcessTree.WaitUntilGoneAsync(warmRunning, TimeSpan.FromSeconds(5)));
-    }
-
-    [Fact]
-    public async Task A_missing_server_program_stops_startup_naming_the_Debian_package()
-    {
-        using var data = new AppHostDataFolder();
-        var dataPath = data.Path;
-        await using var apphost = await AppHostProcess.StartAsync(
-            dataPath, "--AppHost:PostgresBinDirectory=/nonexistent/postgresql/bin", "--AppHost:RedisServerPath=/nonexistent/redis-server");
-
-        var exitCode = await apphost.WaitExitedAsync(TimeSpan.FromMinutes(1));
-
-        Assert.Equal(1, exitCode);
-        Assert.Contains("install the Debian package 'postgresql' (sudo apt-get install -y postgresql)", apphost.Output, StringComparison.Ordinal);
-        Assert.Contains("install the Debian package 'redis-server'", apphost.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", apphost.Output, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(dataPath, "processes.json")), "nothing may start when a prerequisite is missing");
-    }
-
-    [Fact]
-    public async Task The_AppHost_publishes_its_model_as_an_Aspire_manifest()
-    {
-        using var data = new AppHostDataFolder();
-        var dataPath = data.Path;
-        var manifest = Path.Combine(dataPath, "aspire-manifest.json");
-        await using var apphost = await AppHostProcess.StartAsync(dataPath, "--publisher", "manifest", "--output-path", manifest);
-
-        Assert.Equal(0, await apphost.WaitExitedAsync(TimeSpan.FromMinutes(1)));
-        var resources = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(manifest))!["resources"]!.AsObject();
-        Assert.Equal(
-            ["postgres", "hexdb", "cache", "messaging", "api", "worker", "web", "postgres-password", "cache-password", "messaging-password"],
-            resources.Select(r => r.Key));
-        var apiPath = Path.GetFullPath(Path.Combine(dataPath, (string)resources["api"]!["path"]!));
-        Assert.True(File.Exists(apiPath), $"{apiPath} should be the Api project, relative to the manifest");
-    }
-
-    /// <summary>The snapshot must hold every server and service, or "nothing left" would prove little.</summary>
-    private static void AssertWholeApplication(IReadOnlyList<ProcessTree.Member> running)
-    {
-        string[] expected = ["postgres -D", "redis-server", "epmd", "beam.smp", "HexProperty.Api.dll", "HexProperty.Worker.dll", "HexProperty.Web.dll"];
-        Assert.All(expected, program => Assert.Contains(running, p => p.Command.Contains(program, StringComparison.Ordinal)));
-    }
-
-    private static bool Before(List<string> lines, string first, string then) =>
-        lines.FindIndex(l => l.Contains($" {first} Exited", StringComparison.Ordinal)) is var a and >= 0
-        && lines.FindIndex(l => l.Contains($" {then} Exited", StringComparison.Ordinal)) is var b and >= 0
-        && a < b;
 }

@@ -1,38 +1,85 @@
+using System.Collections.Concurrent;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using HexProperty.Hosting;
-using HexProperty.Hosting.Projects;
-using HexProperty.Hosting.Testing;
+using HexProperty.Testing;
 
 namespace HexProperty.AppHost.Tests;
 
 /// <summary>
-/// One running HexProperty for the platform tests: the AppHost's own model, with two Api replicas, every service
-/// exporting its telemetry to the AppHost's dashboard as in development.
+/// One running HexProperty for the platform and site tests: the AppHost's own model through Aspire.Hosting.Testing, with
+/// two Api replicas and the Aspire dashboard, to which every service exports its telemetry as in development. Its
+/// servers keep their data in a test folder of their own.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
     public const int ApiReplicas = 2;
 
+    private readonly ConcurrentDictionary<string, ResourceEvent> _instances = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TestDataFolder _data = new("platform");
+    private Task _watching = Task.CompletedTask;
+
     public DistributedApplication App { get; private set; } = null!;
 
-    /// <summary>The dashboard's store of what the services exported: their spans and structured logs.</summary>
-    public HexProperty.Dashboard.Telemetry.TelemetryStore Telemetry => App.Dashboard!.Telemetry;
+    public DashboardTelemetry Telemetry { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        builder.GetResource<ProjectResource>("api").WithReplicas(ApiReplicas);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HexProperty_AppHost>(
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, [$"--{LocalServers.DataPathKey}={_data.Path}"]);
+        builder.Configuration["AppHost:DashboardApiKey"] = DashboardTelemetry.ApiKey;
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api")).WithReplicas(ApiReplicas);
         App = await builder.BuildAsync();
+        _watching = WatchAsync(App.ResourceNotifications, _stop.Token);
         await App.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        foreach (var name in App.ResourceNotifications.ResourceNames)
+        await WaitUntilRunningAsync(App, TimeSpan.FromMinutes(3));
+        Telemetry = new DashboardTelemetry(await App.GetDashboardUrlAsync());
+    }
+
+    /// <summary>Every resource of the AppHost healthy, the migration step finished.</summary>
+    public static async Task WaitUntilRunningAsync(DistributedApplication app, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await app.ResourceNotifications.WaitForResourceAsync("migrations", KnownResourceStates.Finished, cancellation.Token);
+        foreach (var name in new[] { "postgres", "hexdb", "cache", "messaging-epmd", "messaging", "api", "worker", "web" })
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(name, cancellation.Token);
+        }
+    }
+
+    /// <summary>The latest state of each instance of a resource (replicas apart), in a stable order.</summary>
+    public IReadOnlyList<ResourceEvent> Instances(string resource) =>
+        [.. _instances.Values.Where(e => e.Resource.Name == resource).OrderBy(e => e.ResourceId, StringComparer.Ordinal)];
+
+    public static int Pid(ResourceEvent instance) =>
+        Convert.ToInt32(instance.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The environment Aspire gave an instance's process, with values resolved.</summary>
+    public static IReadOnlyDictionary<string, string?> Environment(ResourceEvent instance) =>
+        instance.Snapshot.EnvironmentVariables.ToDictionary(e => e.Name, e => e.Value);
+
+    private async Task WatchAsync(ResourceNotificationService notifications, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in notifications.WatchAsync(cancellationToken))
+            {
+                _instances[update.ResourceId] = update;
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
     public async Task DisposeAsync()
     {
+        await _stop.CancelAsync();
+        await _watching;
         await App.DisposeAsync();
+        _data.Dispose();
     }
 }
 

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using HexProperty.Dashboard.Telemetry;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using HexProperty.Hosting;
-using HexProperty.Hosting.Orchestration;
-using HexProperty.Hosting.Testing;
+using HexProperty.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -19,62 +21,59 @@ public sealed partial class PlatformTests(PlatformFixture platform)
     private DistributedApplication App => platform.App;
 
     [Fact]
-    public async Task Every_resource_is_healthy_and_each_service_reports_its_own_dependencies()
+    public async Task Every_resource_runs_healthy_the_migration_step_finished_once_and_health_answers_tell_anonymous_callers_nothing_more()
     {
-        var all = App.ResourceNotifications.GetAll();
-        Assert.Equal(["postgres", "hexdb", "cache", "messaging", "api-0", "api-1", "worker", "web"], all.Select(s => s.InstanceName));
-        Assert.All(all, s => Assert.True(s.IsHealthy, $"{s.InstanceName} is {s.State}/{s.Health}: {s.Description}"));
+        foreach (var name in new[] { "postgres", "hexdb", "cache", "messaging-epmd", "messaging", "api", "worker", "web" })
+        {
+            Assert.All(platform.Instances(name), i => Assert.True(
+                i.Snapshot.State?.Text == KnownResourceStates.Running && i.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+                $"{i.ResourceId} is {i.Snapshot.State?.Text}/{i.Snapshot.HealthStatus}"));
+        }
 
-        var api = await HealthAsync("api");
-        var worker = await HealthAsync("worker");
-        var web = await HealthAsync("web");
+        Assert.Equal(PlatformFixture.ApiReplicas, platform.Instances("api").Count);
+        var migrations = Assert.Single(platform.Instances("migrations"));
+        Assert.Equal(KnownResourceStates.Finished, migrations.Snapshot.State?.Text);
+        Assert.Equal(0, migrations.Snapshot.ExitCode);
 
-        Assert.Equal(["cache", "hexdb", "hybrid-cache", "self"], api.Order());
-        Assert.Equal(["cache", "hexdb", "hybrid-cache", "messaging", "self"], worker.Order());
-        Assert.Equal(["self"], web);
-    }
-
-    private async Task<IReadOnlyList<string>> HealthAsync(string resource)
-    {
-        using var client = App.CreateHttpClient(resource);
-        using var response = await client.GetAsync("/health");
-        var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", report.GetProperty("status").GetString());
-        return [.. report.GetProperty("checks").EnumerateObject().Select(c => c.Name)];
+        foreach (var service in new[] { "api", "worker", "web" })
+        {
+            using var client = App.CreateHttpClient(service);
+            using var health = await client.GetAsync("/health");
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        }
     }
 
     [Fact]
-    public async Task Projects_run_with_Aspire_environment_contract()
+    public async Task Projects_get_the_Aspire_environment_contract()
     {
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("web");
-        var api0 = ProcessTree.Environment(App.ResourceNotifications.GetInstances("api")[0].ProcessId!.Value);
-        var api1 = ProcessTree.Environment(App.ResourceNotifications.GetInstances("api")[1].ProcessId!.Value);
-        var web = ProcessTree.Environment(App.ResourceNotifications.GetInstances("web")[0].ProcessId!.Value);
+        var api = platform.Instances("api").Select(PlatformFixture.Environment).ToList();
+        var worker = PlatformFixture.Environment(platform.Instances("worker").Single());
+        var web = PlatformFixture.Environment(platform.Instances("web").Single());
 
-        Assert.Equal(await App.GetConnectionStringAsync("hexdb"), api0["ConnectionStrings__hexdb"]);
-        Assert.Equal(await App.GetConnectionStringAsync("cache"), api0["ConnectionStrings__cache"]);
-        Assert.Equal(await App.GetConnectionStringAsync("messaging"), api0["ConnectionStrings__messaging"]);
-        Assert.Equal("api", api0["OTEL_SERVICE_NAME"]);
-        Assert.NotEqual(api0["OTEL_RESOURCE_ATTRIBUTES"], api1["OTEL_RESOURCE_ATTRIBUTES"]);
-        Assert.Equal(App.GetEndpoint("api", replica: 0).ToString().TrimEnd('/'), api0["ASPNETCORE_URLS"]);
-        Assert.Equal(App.GetEndpoint("api", replica: 1).ToString().TrimEnd('/'), api1["ASPNETCORE_URLS"]);
-        Assert.Equal(api0["ASPNETCORE_URLS"], web["services__api__http__0"]);
-        Assert.Equal(api1["ASPNETCORE_URLS"], web["services__api__http__1"]);
-        Assert.Equal(App.Dashboard!.Url, web["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        Assert.Equal($"x-otlp-api-key={App.Dashboard.Options.OtlpApiKey}", web["OTEL_EXPORTER_OTLP_HEADERS"]);
+        Assert.Equal(await App.GetConnectionStringAsync("hexdb"), api[0]["ConnectionStrings__hexdb"]);
+        Assert.Equal(await App.GetConnectionStringAsync("cache"), api[0]["ConnectionStrings__cache"]);
+        Assert.Equal(await App.GetConnectionStringAsync("messaging"), worker["ConnectionStrings__messaging"]);
+        Assert.Equal("hexdb", api[0]["HEXDB_DATABASENAME"]); // the connection properties Aspire's own PostgreSQL integration gives
+        Assert.Equal("api", api[0]["OTEL_SERVICE_NAME"]);
+        Assert.NotEqual(api[0]["OTEL_RESOURCE_ATTRIBUTES"], api[1]["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.NotEqual(api[0]["ASPNETCORE_URLS"], api[1]["ASPNETCORE_URLS"]);
+        Assert.Equal(App.GetEndpoint("api").ToString().TrimEnd('/'), web["services__api__http__0"]?.TrimEnd('/'));
+        Assert.StartsWith("http://", web["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.StartsWith("x-otlp-api-key=", web["OTEL_EXPORTER_OTLP_HEADERS"]);
         Assert.False(web.ContainsKey("ConnectionStrings__hexdb"), "the web references only the api");
+        Assert.Equal(await App.GetConnectionStringAsync("hexdb"), PlatformFixture.Environment(platform.Instances("migrations").Single())["ConnectionStrings__hexdb"]);
     }
 
     [Fact]
     public async Task Connection_strings_reach_the_real_servers_and_their_credentials_are_enforced()
     {
-        var database = await App.GetConnectionStringAsync("hexdb");
+        var database = (await App.GetConnectionStringAsync("hexdb"))!;
         await using (var connection = new NpgsqlConnection(database))
         {
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("select current_database()", connection);
-            Assert.Equal("hexdb", await command.ExecuteScalarAsync());
+            await using var command = new NpgsqlCommand("select count(*) from schema_migrations", connection);
+            Assert.True((long)(await command.ExecuteScalarAsync())! > 0, "the migration step applied the schema");
         }
 
         var wrongPassword = new NpgsqlConnectionStringBuilder(database) { Password = "not-the-password" }.ConnectionString;
@@ -83,27 +82,26 @@ public sealed partial class PlatformTests(PlatformFixture platform)
             await using var connection = new NpgsqlConnection(wrongPassword);
             await connection.OpenAsync();
         });
-        Assert.Equal("28P01", refused.SqlState); // invalid_password
+        Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
 
-        var cache = await App.GetConnectionStringAsync("cache");
-        using (var redis = await ConnectionMultiplexer.ConnectAsync(cache))
+        var cache = (await App.GetConnectionStringAsync("cache"))!;
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(cache))
         {
-            Assert.True((await redis.GetDatabase().PingAsync()) < TimeSpan.FromSeconds(5));
+            Assert.True(await redis.GetDatabase().PingAsync() < TimeSpan.FromSeconds(5));
         }
 
         // Without the password the server itself refuses: asked over plain RESP, so no client library interprets it.
-        var (host, port) = (cache.Split(',')[0].Split(':')[0], int.Parse(cache.Split(',')[0].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
+        var endpoint = cache.Split(',')[0].Split(':');
         using (var anonymous = new System.Net.Sockets.TcpClient())
         {
-            await anonymous.ConnectAsync(host, port);
+            await anonymous.ConnectAsync(endpoint[0], int.Parse(endpoint[1], System.Globalization.CultureInfo.InvariantCulture));
             var stream = anonymous.GetStream();
             await stream.WriteAsync("PING\r\n"u8.ToArray());
             var buffer = new byte[256];
-            var answer = System.Text.Encoding.ASCII.GetString(buffer, 0, await stream.ReadAsync(buffer));
-            Assert.StartsWith("-NOAUTH", answer, StringComparison.Ordinal);
+            Assert.StartsWith("-NOAUTH", System.Text.Encoding.ASCII.GetString(buffer, 0, await stream.ReadAsync(buffer)), StringComparison.Ordinal);
         }
 
-        var messaging = new Uri(await App.GetConnectionStringAsync("messaging"));
+        var messaging = new Uri((await App.GetConnectionStringAsync("messaging"))!);
         await using (var broker = await new ConnectionFactory { Uri = messaging }.CreateConnectionAsync())
         {
             Assert.True(broker.IsOpen);
@@ -114,10 +112,8 @@ public sealed partial class PlatformTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task A_page_request_is_one_trace_from_the_web_through_the_api()
+    public async Task A_page_request_is_one_trace_from_the_web_through_the_api_to_the_database()
     {
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("web");
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using var client = App.CreateHttpClient("web");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/status");
@@ -128,81 +124,73 @@ public sealed partial class PlatformTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(traceId, ApiTrace().Match(page).Groups[1].Value);
-        var webServer = await SpanAsync(traceId, s => s.Resource == "web" && s.Kind == "Server");
-        var webClient = await SpanAsync(traceId, s => s.Resource == "web" && s.Kind == "Client");
-        var apiServer = await SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Server");
-        var database = await SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Client" && s.Attribute("db.system.name") == "postgresql");
+        var webServer = await platform.Telemetry.SpanAsync(traceId, s => s.Resource == "web" && s.Kind == "Server");
+        var webClient = await platform.Telemetry.SpanAsync(traceId, s => s.Resource == "web" && s.Kind == "Client");
+        var apiServer = await platform.Telemetry.SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Server");
+        var database = await platform.Telemetry.SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Client" && s.Attribute("db.system.name") == "postgresql");
 
         Assert.Equal("GET /status", webServer.Name);
-        Assert.Equal(webServer.SpanId, webClient.ParentSpanId);
+        Assert.Contains(webServer.SpanId, await AncestorsAsync(webClient));
         Assert.Equal(webClient.SpanId, apiServer.ParentSpanId);
         Assert.Equal("GET /api/platform/status", apiServer.Name);
-        Assert.Equal(apiServer.SpanId, database.ParentSpanId);
+        Assert.Contains(apiServer.SpanId, await AncestorsAsync(database));
     }
 
     [Fact]
-    public async Task Each_service_exports_its_metrics_and_logs_over_OTLP()
+    public async Task Every_service_sends_its_traces_metrics_and_logs_to_the_dashboard()
     {
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
-        using var client = App.CreateHttpClient("api", replica: 1);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/platform/status")).StatusCode);
-        var instance = App.ResourceNotifications.GetInstances("api")[1].ServiceInstanceId!;
+        using (var client = App.CreateHttpClient("api"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/platform/status")).StatusCode);
+        }
 
-        // The replica's service.instance.id marks its exports; the instruments and messages arrive by name.
-        await MetricAsync(instance, "http.server.request.duration");
-        await MetricAsync(instance, "dotnet.gc.collections");
-        await MetricAsync(instance, "db.client.operation.duration");
-        await EventuallyAsync(
-            () => platform.Telemetry.QueryLogs(new("api", Text: "Now listening on")).Any(e => e.Instance == instance),
-            "no log export from the api replica says 'Now listening on'");
+        var expected = new[] { "api", "worker", "web", "migrations" };
+        await Eventually.TrueAsync(async () =>
+        {
+            var resources = await platform.Telemetry.ResourcesAsync();
+            return expected.All(name => resources.EnumerateArray().Any(r =>
+                r.GetProperty("name").GetString() == name && r.GetProperty("hasLogs").GetBoolean() && r.GetProperty("hasMetrics").GetBoolean() && r.GetProperty("hasTraces").GetBoolean()));
+        }, "not every service has logs, metrics and traces in the dashboard");
+        var logs = await platform.Telemetry.LogsAsync();
+        Assert.Equal(PlatformFixture.ApiReplicas, logs.Where(l => l.Resource == "api" && l.Message.StartsWith("Now listening on", StringComparison.Ordinal)).Select(l => l.Instance).Distinct().Count());
+        Assert.Contains(logs, l => l.Resource == "migrations" && l.Message.StartsWith("Database is up to date", StringComparison.Ordinal));
     }
-
-    private Task MetricAsync(string instance, string name) => EventuallyAsync(
-        () => App.Dashboard!.Metrics.Read("api", name, (_, series) => series.Any(s => s.Instance == instance)),
-        $"no metrics export from the api replica has '{name}'");
-
-    private static Task EventuallyAsync(Func<bool> condition, string failure) => Eventually.TrueAsync(condition, failure, TimeSpan.FromSeconds(20));
 
     [Fact]
     public async Task The_web_reaches_every_api_replica_through_service_discovery()
     {
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("web");
+        // Service discovery gives the web the api's one proxied endpoint; DCP's proxy spreads connections over the
+        // replicas, so requests that arrive together (and open connections of their own) reach both.
         using var client = App.CreateHttpClient("web");
-        var instances = new HashSet<string>();
-        for (var i = 0; i < 6; i++)
-        {
-            var page = await client.GetStringAsync("/status");
-            instances.Add(ApiInstance().Match(page).Groups[1].Value);
-        }
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        var replicas = platform.Instances("api").Select(i => PlatformFixture.Environment(i)["OTEL_RESOURCE_ATTRIBUTES"]!.Split('=')[1]).ToHashSet();
 
-        var replicas = App.ResourceNotifications.GetInstances("api").Select(s => s.ServiceInstanceId!).ToHashSet();
-        Assert.Equal(PlatformFixture.ApiReplicas, replicas.Count);
-        Assert.Equal(replicas, instances);
+        await Eventually.TrueAsync(async () =>
+        {
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ => seen[ApiInstance().Match(await client.GetStringAsync("/status")).Groups[1].Value] = true));
+            return replicas.SetEquals(seen.Keys);
+        }, () => $"answered by {string.Join(", ", seen.Keys)} of {string.Join(", ", replicas)}");
     }
 
     [Fact]
-    public async Task A_killed_api_process_is_restarted_and_becomes_healthy_again()
+    public async Task A_server_s_console_output_reaches_the_dashboard_as_its_resource_log()
     {
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
-        var before = App.ResourceNotifications.GetInstances("api")[0];
+        var postgres = platform.Instances("postgres").Single();
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        Posix.Signal(before.ProcessId!.Value, Posix.SigKill);
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var after = (await App.ResourceNotifications.WaitForResourceAsync(
-            "api", instances => instances[0].RestartCount > before.RestartCount && instances[0].IsHealthy, timeout.Token))[0];
-        Assert.NotEqual(before.ProcessId, after.ProcessId);
-        Assert.Contains("SIGKILL", after.LastExitReason, StringComparison.Ordinal);
-        Assert.Contains("restarting in 1 s", await File.ReadAllTextAsync(after.LogFile!), StringComparison.Ordinal);
-        using var client = App.CreateHttpClient("api", replica: 0);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/platform/status")).StatusCode);
+        await foreach (var batch in logs.WatchAsync(postgres.ResourceId).WithCancellation(timeout.Token))
+        {
+            if (batch.Any(line => line.Content.Contains("database system is ready to accept connections", StringComparison.Ordinal)))
+            {
+                return;
+            }
+        }
     }
 
     [Fact]
     public async Task The_Api_refuses_an_oversize_body_before_reading_it()
     {
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
         using var client = App.CreateHttpClient("api");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
         {
@@ -217,34 +205,63 @@ public sealed partial class PlatformTests(PlatformFixture platform)
         Assert.True(problem.GetProperty("errors").TryGetProperty("body", out _));
     }
 
-    [Fact]
-    public async Task Each_instance_keeps_its_output_in_its_own_log_file()
+    [Theory]
+    [InlineData("cache")]
+    [InlineData("messaging")]
+    [InlineData("worker")]
+    public async Task A_restart_from_the_dashboard_replaces_the_process_and_the_resource_comes_back_healthy(string resource)
     {
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("web");
+        var before = PlatformFixture.Pid(platform.Instances(resource).Single());
 
-        var postgres = await File.ReadAllTextAsync(App.ResourceNotifications.GetInstances("postgres")[0].LogFile!);
-        var api1 = await File.ReadAllTextAsync(App.ResourceNotifications.GetInstances("api")[1].LogFile!);
+        var result = await App.ResourceCommands.ExecuteCommandAsync(platform.Instances(resource).Single().ResourceId, KnownResourceCommands.RestartCommand);
 
-        Assert.Contains("database system is ready to accept connections", postgres, StringComparison.Ordinal);
-        Assert.Contains($"Now listening on: {App.GetEndpoint("api", replica: 1).ToString().TrimEnd('/')}", api1, StringComparison.Ordinal);
-        Assert.DoesNotContain("ready to accept connections", api1, StringComparison.Ordinal);
+        Assert.True(result.Success, result.Message);
+        await Eventually.TrueAsync(() => platform.Instances(resource).Single() is var now
+            && now.Snapshot.State?.Text == KnownResourceStates.Running && PlatformFixture.Pid(now) != before,
+            $"{resource} was not started again", TimeSpan.FromMinutes(1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        Assert.False(Posix.IsAlive(before), $"the old process {before} still runs");
     }
 
-    private async Task<SpanRecord> SpanAsync(string traceId, Func<SpanRecord, bool> match)
+    [Fact]
+    public async Task PostgreSQL_stopped_from_the_dashboard_shuts_down_cleanly_takes_its_database_along_and_comes_back_on_start()
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            if (platform.Telemetry.GetTrace(traceId)?.FirstOrDefault(match) is { } span)
-            {
-                return span;
-            }
+        var postgres = platform.Instances("postgres").Single();
+        var cluster = Path.Combine(App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<LocalServerResource>().Single(r => r.Name == "postgres").DataDirectory, "data");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
-            await Task.Delay(100);
+        Assert.True((await App.ResourceCommands.ExecuteCommandAsync(postgres.ResourceId, KnownResourceCommands.StopCommand)).Success);
+        await App.ResourceNotifications.WaitForResourceAsync("hexdb", KnownResourceStates.Exited, timeout.Token);
+        await Eventually.TrueAsync(() => !File.Exists(Path.Combine(cluster, "postmaster.pid")), "postgres did not stop");
+        Assert.Contains("Database cluster state:               shut down\n", await ControlDataAsync(cluster)); // fast shutdown, not a kill
+
+        Assert.True((await App.ResourceCommands.ExecuteCommandAsync(postgres.ResourceId, KnownResourceCommands.StartCommand)).Success);
+        await App.ResourceNotifications.WaitForResourceAsync("hexdb", KnownResourceStates.Running, timeout.Token);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("hexdb", timeout.Token);
+        using var client = App.CreateHttpClient("api");
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/api/platform/status")).StatusCode == HttpStatusCode.OK, "the Api did not reach the database again");
+    }
+
+    private async Task<List<string>> AncestorsAsync(SpanRecord span)
+    {
+        var spans = (await platform.Telemetry.TraceAsync(span.TraceId)).GroupBy(s => s.SpanId).ToDictionary(g => g.Key, g => g.First());
+        var ancestors = new List<string>();
+        for (var parent = span.ParentSpanId; parent is not null && ancestors.Count < 20; parent = spans.TryGetValue(parent, out var next) ? next.ParentSpanId : null)
+        {
+            ancestors.Add(parent);
         }
 
-        throw new Xunit.Sdk.XunitException(
-            "No matching span; received: " + string.Join(", ", (platform.Telemetry.GetTrace(traceId) ?? []).Select(s => $"{s.Resource}:{s.Kind}:{s.Name}")));
+        return ancestors;
+    }
+
+    private static async Task<string> ControlDataAsync(string cluster)
+    {
+        var tool = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pg_controldata")).First(File.Exists);
+        using var process = Process.Start(new ProcessStartInfo(tool, ["-D", cluster]) { RedirectStandardOutput = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
     }
 
     [GeneratedRegex("data-api-trace=\"([0-9a-f]{32})\"")]

@@ -1,19 +1,26 @@
 using System.Globalization;
-using System.Text;
-using HexProperty.Hosting.Orchestration;
 
 namespace HexProperty.AppHost.Tests;
 
 /// <summary>
-/// The processes below an AppHost, read from /proc and named by PID and kernel start time, so a test can prove that
-/// every one of them is gone after a stop, independently of the orchestrator's own bookkeeping. (Environment markers
-/// alone would not do: Redis and PostgreSQL overwrite their environment block with their process titles.)
+/// The processes of an AppHost, read from /proc and named by PID and kernel start time, so a test can prove that every
+/// one of them is gone after a stop, independently of the orchestrator's own bookkeeping. DCP detaches from the
+/// AppHost (its parent is init) and names the AppHost in its <c>--monitor</c> argument; the servers and services run
+/// below DCP.
 /// </summary>
 internal static class ProcessTree
 {
     public sealed record Member(int Pid, long StartTime, string Command)
     {
         public override string ToString() => $"{Pid} {Command}";
+    }
+
+    /// <summary>The AppHost's own children and DCP's whole tree: every process the AppHost's run started.</summary>
+    public static IReadOnlyList<Member> OfAppHost(int appHost)
+    {
+        var dcp = LiveProcesses().Where(pid => Command(pid) is var command && command.Contains("/dcp start-apiserver", StringComparison.Ordinal)
+            && command.Contains($"--monitor {appHost} ", StringComparison.Ordinal)).ToList();
+        return [.. Descendants(appHost), .. dcp.Select(pid => new Member(pid, StartTime(pid) ?? 0, Command(pid))), .. dcp.SelectMany(Descendants)];
     }
 
     /// <summary>Every live process whose parent chain leads to <paramref name="root"/>.</summary>
@@ -35,7 +42,7 @@ internal static class ProcessTree
             {
                 if (ancestor == root)
                 {
-                    found.Add(new Member(pid, Posix.StartTime(pid) ?? 0, Command(pid)));
+                    found.Add(new Member(pid, StartTime(pid) ?? 0, Command(pid)));
                     break;
                 }
             }
@@ -50,7 +57,7 @@ internal static class ProcessTree
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var running = members.Where(m => Posix.StartTime(m.Pid) == m.StartTime && Stat(m.Pid)?.State != 'Z').ToList();
+            var running = members.Where(m => StartTime(m.Pid) == m.StartTime && Stat(m.Pid)?.State != 'Z').ToList();
             if (running.Count == 0 || DateTime.UtcNow > deadline)
             {
                 return running;
@@ -60,20 +67,22 @@ internal static class ProcessTree
         }
     }
 
-    public static Dictionary<string, string> Environment(int pid)
+    private static IEnumerable<int> LiveProcesses() =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Stat(pid) is { State: not 'Z' });
+
+    /// <summary>The start time in clock ticks since boot (field 22 of /proc/pid/stat): with the PID it names one process for good.</summary>
+    private static long? StartTime(int pid)
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/environ", Encoding.UTF8)
-                .Split('\0', StringSplitOptions.RemoveEmptyEntries)
-                .Select(entry => entry.Split('=', 2))
-                .Where(pair => pair.Length == 2)
-                .GroupBy(pair => pair[0])
-                .ToDictionary(g => g.Key, g => g.First()[1]);
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
-            return [];
+            return null;
         }
     }
 

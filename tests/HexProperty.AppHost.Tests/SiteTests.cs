@@ -5,10 +5,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using HexProperty.Dashboard.Resources;
-using HexProperty.Hosting;
-using HexProperty.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Microsoft.Playwright;
 using Npgsql;
 using seed::HexProperty.Seed;
@@ -88,9 +87,13 @@ public sealed class SiteTests(PlatformFixture fixture)
         Assert.False(string.IsNullOrWhiteSpace(await numberError.TextContentAsync()));
         await browser.ScreenshotAsync("site-checkout-error");
 
+        // The payment as one trace: the site's form post, the Api's payment, and the Worker's handling of the event.
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        await page.SetExtraHTTPHeadersAsync(new Dictionary<string, string> { ["traceparent"] = $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01" });
         await FillCardAsync(page, "4242 4242 4242 4242");
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Pay ") }).ClickAsync();
         await page.WaitForURLAsync($"**/bookings/{reference}?paid=1");
+        await page.SetExtraHTTPHeadersAsync(new Dictionary<string, string>());
         Assert.Equal("Your stay is booked", (await page.Locator("h1").TextContentAsync())?.Trim());
         Assert.Equal(reference, (await page.Locator(".reference").TextContentAsync())?.Trim());
         await browser.ScreenshotAsync("site-confirmation");
@@ -99,6 +102,12 @@ public sealed class SiteTests(PlatformFixture fixture)
         var booking = await api.GetFromJsonAsync<JsonNode>($"/api/bookings/{reference}?email={Uri.EscapeDataString(email)}");
         Assert.Equal("Confirmed", (string?)booking!["status"]);
         Assert.Equal(280.00m, (decimal)booking["total"]!);
+
+        var posted = await fixture.Telemetry.SpanAsync(traceId, s => s.Resource == "web" && s.Kind == "Server" && s.Name.StartsWith("POST", StringComparison.Ordinal));
+        var paid = await fixture.Telemetry.SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Server" && s.Name == "POST /api/bookings/{reference}/payments");
+        var handled = await fixture.Telemetry.SpanAsync(traceId, s => s.Resource == "worker" && s.Kind == "Consumer" && s.Name == "booking.confirmed process");
+        Assert.Equal(traceId, posted.TraceId);
+        Assert.True(posted.Start <= paid.Start && paid.Start <= handled.Start, $"{posted.Start:O} {paid.Start:O} {handled.Start:O}");
 
         // Another browser, with JavaScript off, searches (a plain GET form) and finds the booking by reference and email.
         var other = await browser.NewVisitorAsync(javaScript: false);
@@ -238,7 +247,7 @@ public sealed class SiteTests(PlatformFixture fixture)
     {
         const int Rows = 400_000;
         var owner = await BookingScenario.AgencyAsync(App);
-        await using var database = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("hexdb"));
+        await using var database = NpgsqlDataSource.Create((await App.GetConnectionStringAsync("hexdb"))!);
         var bulk = await BulkAgency.CreateAsync(database, "Bulk export agency", Rows);
         // The bulk agency's owner gets the signed-up owner's password hash, so the browser can sign in as them.
         await using (var command = database.CreateCommand("update staff_users set password_hash = (select password_hash from staff_users where email = $1) where id = $2"))
@@ -310,7 +319,7 @@ public sealed class SiteTests(PlatformFixture fixture)
     public async Task An_operator_sees_cache_latency_breakers_queues_jobs_statements_and_indexes()
     {
         var agency = await BookingScenario.AgencyAsync(App);
-        await using var database = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("hexdb"));
+        await using var database = NpgsqlDataSource.Create((await App.GetConnectionStringAsync("hexdb"))!);
         await using (var command = database.CreateCommand("update staff_users set operator = true where email = $1"))
         {
             command.Parameters.AddWithValue(agency.OwnerEmail);
@@ -337,15 +346,14 @@ public sealed class SiteTests(PlatformFixture fixture)
     [Fact]
     public async Task When_the_Api_is_down_the_site_says_so_and_offers_a_retry_then_recovers()
     {
-        var resources = App.Dashboard!.Services.GetRequiredService<IResourceSource>();
-        var apis = resources.GetInstances().Where(i => i.Resource == "api").Select(i => i.Instance).ToList();
+        var apis = fixture.Instances("api").Select(i => i.ResourceId).ToList();
         Assert.Equal(PlatformFixture.ApiReplicas, apis.Count);
         using var web = App.CreateHttpClient("web");
         try
         {
             foreach (var api in apis)
             {
-                await resources.ExecuteAsync(api, ResourceCommand.Stop, CancellationToken.None);
+                Assert.True((await App.ResourceCommands.ExecuteCommandAsync(api, KnownResourceCommands.StopCommand)).Success);
             }
 
             using var response = await web.GetAsync("/search?city=Porto");
@@ -363,7 +371,7 @@ public sealed class SiteTests(PlatformFixture fixture)
         {
             foreach (var api in apis)
             {
-                await resources.ExecuteAsync(api, ResourceCommand.Start, CancellationToken.None);
+                await App.ResourceCommands.ExecuteCommandAsync(api, KnownResourceCommands.StartCommand);
             }
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

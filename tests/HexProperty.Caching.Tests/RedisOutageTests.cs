@@ -17,10 +17,10 @@ public sealed class RedisOutageTests(RedisFixture redis, ITestOutputHelper outpu
         await a.Cache.GetOrCreateAsync("before", _ => ValueTask.FromResult(1));
         using var traffic = new Traffic(a, b);
 
-        var restarts = redis.Kill();
+        var killed = redis.Kill();
         await a.WaitUntilAsync(() => !a.Cache.IsConnected && !b.Cache.IsConnected, "both nodes to notice");
         await a.Cache.RemoveByTagAsync("property:outage"); // nobody to tell now: queued
-        await redis.WaitRestartedAsync(restarts);
+        await redis.WaitRestartedAsync(killed);
         var restarted = Stopwatch.StartNew();
         await a.WaitUntilAsync(() => a.Cache.IsConnected && b.Cache.IsConnected, "both nodes to reconnect", TimeSpan.FromSeconds(30));
         restarted.Stop();

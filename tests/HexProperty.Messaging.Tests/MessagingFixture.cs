@@ -1,18 +1,18 @@
 using HexProperty.Data.Persistence;
-using HexProperty.Hosting;
 using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.RabbitMQ;
-using HexProperty.Hosting.Testing;
+using HexProperty.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using RabbitMQ.Client;
 
 namespace HexProperty.Messaging.Tests;
 
-/// <summary>Real PostgreSQL (with the schema's migrations) and a real RabbitMQ, started by the orchestrator, which restarts what a test kills.</summary>
+/// <summary>Real PostgreSQL (with the schema's migrations) and a real RabbitMQ, run as the AppHost runs them; a server a
+/// test kills is started again by its supervisor.</summary>
 public sealed class MessagingFixture : IAsyncLifetime
 {
-    private DistributedApplication _servers = null!;
+    private TestServers _servers = null!;
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
@@ -20,16 +20,13 @@ public sealed class MessagingFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddPostgres("postgres").AddDatabase("hexdb");
-        builder.AddRabbitMQ("messaging");
-        _servers = await builder.BuildAsync();
-        await _servers.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await _servers.ResourceNotifications.WaitForResourceHealthyAsync("hexdb", timeout.Token);
-        await _servers.ResourceNotifications.WaitForResourceHealthyAsync("messaging", timeout.Token);
-        DataSource = NpgsqlDataSource.Create(await _servers.GetConnectionStringAsync("hexdb"));
-        BrokerUri = await _servers.GetConnectionStringAsync("messaging");
+        _servers = await TestServers.StartAsync("messaging", builder =>
+        {
+            builder.AddLocalPostgres("postgres").AddDatabase("hexdb");
+            builder.AddLocalRabbitMQ("messaging");
+        });
+        DataSource = NpgsqlDataSource.Create(await _servers.ConnectionStringAsync("hexdb"));
+        BrokerUri = await _servers.ConnectionStringAsync("messaging");
         await new MigrationRunner(DataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(CancellationToken.None);
     }
 
@@ -37,10 +34,10 @@ public sealed class MessagingFixture : IAsyncLifetime
         new ConnectionFactory { Uri = new Uri(BrokerUri), AutomaticRecoveryEnabled = true, TopologyRecoveryEnabled = true, NetworkRecoveryInterval = TimeSpan.FromMilliseconds(500) }
             .CreateConnectionAsync();
 
-    /// <summary>SIGKILLs the broker (what a crash looks like to its clients); the orchestrator restarts it.</summary>
-    public int KillBroker() => _servers.KillInstance("messaging");
+    /// <summary>SIGKILLs the broker (what a crash looks like to its clients); its supervisor starts it again. Returns its PID.</summary>
+    public int KillBroker() => _servers.KillServer("messaging");
 
-    public Task WaitBrokerRestartedAsync(int restartsBefore) => _servers.WaitRestartedAsync("messaging", restartsBefore);
+    public Task WaitBrokerRestartedAsync(int killedPid) => _servers.WaitRestartedAsync("messaging", killedPid, TimeSpan.FromMinutes(1));
 
     public async Task DisposeAsync()
     {

@@ -1,10 +1,9 @@
 extern alias seed;
 using HexProperty.Data.Persistence;
-using HexProperty.Hosting;
 using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.RabbitMQ;
 using HexProperty.Hosting.Redis;
-using HexProperty.Hosting.Testing;
+using HexProperty.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,13 +13,13 @@ using seed::HexProperty.Seed;
 namespace HexProperty.Worker.Tests;
 
 /// <summary>
-/// Real PostgreSQL (migrated), Redis and RabbitMQ started by the orchestrator, and the Worker hosted in-process against
+/// Real PostgreSQL (migrated), Redis and RabbitMQ run as the AppHost runs them, and the Worker hosted in-process against
 /// them as it runs in production: job runner, event consumers, relay, schedules. Export files and mail go to a
 /// temporary folder. Agencies with many bookings are made by SQL (<see cref="AgencyWithBookingsAsync"/>).
 /// </summary>
 public sealed class WorkerFixture : IAsyncLifetime
 {
-    private DistributedApplication _servers = null!;
+    private TestServers _servers = null!;
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
@@ -34,25 +33,19 @@ public sealed class WorkerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddPostgres("postgres").AddDatabase("hexdb");
-        builder.AddRedis("cache");
-        builder.AddRabbitMQ("messaging");
-        _servers = await builder.BuildAsync();
-        await _servers.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        foreach (var resource in new[] { "hexdb", "cache", "messaging" })
+        _servers = await TestServers.StartAsync("worker", builder =>
         {
-            await _servers.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        }
-
-        var database = await _servers.GetConnectionStringAsync("hexdb");
+            builder.AddLocalPostgres("postgres").AddDatabase("hexdb");
+            builder.AddLocalRedis("cache");
+            builder.AddLocalRabbitMQ("messaging");
+        });
+        var database = await _servers.ConnectionStringAsync("hexdb");
         DataSource = NpgsqlDataSource.Create(database);
         await new MigrationRunner(DataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(CancellationToken.None);
         // The Worker reads its settings while Program builds the host; the environment is read first.
         Environment.SetEnvironmentVariable("ConnectionStrings__hexdb", database);
-        Environment.SetEnvironmentVariable("ConnectionStrings__cache", await _servers.GetConnectionStringAsync("cache"));
-        Environment.SetEnvironmentVariable("ConnectionStrings__messaging", await _servers.GetConnectionStringAsync("messaging"));
+        Environment.SetEnvironmentVariable("ConnectionStrings__cache", await _servers.ConnectionStringAsync("cache"));
+        Environment.SetEnvironmentVariable("ConnectionStrings__messaging", await _servers.ConnectionStringAsync("messaging"));
         Environment.SetEnvironmentVariable("Exports__Path", Exports);
         Environment.SetEnvironmentVariable("Email__PickupFolder", Mail);
         Environment.SetEnvironmentVariable("Jobs__ProgressInterval", "00:00:00.100");
@@ -85,20 +78,8 @@ public sealed class WorkerFixture : IAsyncLifetime
         EventuallyAsync(async () => await ScalarAsync<bool>(sql, parameters) ? sql : null);
 
     /// <summary>Polls <paramref name="read"/> until it gives a value, for up to 30 s.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> read)
-        where T : class
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            if (await read() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T?>> read)
+        where T : class => Eventually.ValueAsync(read, () => "no value came");
 
     public async Task DisposeAsync()
     {
