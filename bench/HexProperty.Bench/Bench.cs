@@ -4,7 +4,7 @@ using Npgsql;
 namespace HexProperty.Bench;
 
 /// <summary>
-/// <c>dashboard [spans]</c> on its own, or <c>export [bookings]</c> or <c>outbox [events]</c> against the running system: HEXDB and MESSAGING are its
+/// <c>export [bookings]</c> or <c>outbox [events]</c> against the running system: HEXDB and MESSAGING are its
 /// connection strings and WORKER_PID its Worker (bench/worker.sh finds them). Prints a progress line while it
 /// runs, then a Markdown table row for bench/README.md.
 /// </summary>
@@ -12,15 +12,10 @@ internal static class Bench
 {
     private static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("export" or "outbox" or "dashboard"))
+        if (args.Length == 0 || args[0] is not ("export" or "outbox"))
         {
-            Console.Error.WriteLine("usage: HexProperty.Bench dashboard [spans] | export [bookings] | outbox [events]   (the last two with HEXDB, MESSAGING and WORKER_PID set)");
+            Console.Error.WriteLine("usage: HexProperty.Bench export [bookings] | outbox [events]   (with HEXDB, MESSAGING and WORKER_PID set)");
             return 2;
-        }
-
-        if (args[0] == "dashboard")
-        {
-            return await DashboardBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500_000, CancellationToken.None);
         }
 
         var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : args[0] == "export" ? 1_000_000 : 20_000;
