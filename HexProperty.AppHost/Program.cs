@@ -18,7 +18,7 @@ var migrations = builder.AddProject<Projects.HexProperty_Migrations>("migrations
 var api = builder.AddProject<Projects.HexProperty_Api>("api")
     .WithReference(hexdb).WaitForCompletion(migrations)
     .WithReference(cache).WaitFor(cache)
-    .WithReference(messaging).WaitFor(messaging)
+    .WithReference(messaging) // only to show queue depths to operators: it serves guests while the broker boots
     .WithHttpHealthCheck("/health");
 
 var worker = builder.AddProject<Projects.HexProperty_Worker>("worker")
@@ -42,8 +42,16 @@ if (builder.ExecutionContext.IsRunMode)
     worker.WithEnvironment("Exports__Path", Path.Combine(files, "exports"))
         .WithEnvironment("Email__PickupFolder", Path.Combine(files, "mail"));
     web.WithEnvironment("DataProtection__KeysPath", Path.Combine(files, "web-keys"));
+
+    // The services export to the dashboard on loopback, which stops before them: with the exporter's default 10 s
+    // timeout, a stopping service waited that long on its last export (the whole stop took 9.5 s; 6.5 s with this).
+    foreach (var project in new[] { migrations, api, worker, web })
+    {
+        project.WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "2000");
+    }
 }
 
+builder.RunProjectsFromBuildOutput();
 builder.AddStartupSummary();
 
 builder.Build().Run();

@@ -25,11 +25,19 @@ public static class StartupSummary
         if (builder.ExecutionContext.IsRunMode)
         {
             var dataRoot = LocalServers.Root(builder).Path;
-            builder.Services.AddHostedService(services => new Watcher(
-                services.GetRequiredService<ResourceNotificationService>(),
-                services.GetRequiredService<DistributedApplicationModel>(),
-                dataRoot,
-                services.GetRequiredService<ILoggerFactory>().CreateLogger("HexProperty.AppHost")));
+            // Watching starts before anything runs (a hosted service would start after Aspire's own, too late to see
+            // when each resource became ready), and ends when the application stops.
+            builder.Eventing.Subscribe<BeforeStartEvent>((@event, cancellationToken) =>
+            {
+                var services = @event.Services;
+                var watcher = new Watcher(
+                    services.GetRequiredService<ResourceNotificationService>(),
+                    @event.Model,
+                    dataRoot,
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("HexProperty.AppHost"));
+                _ = watcher.WatchAsync(services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+                return Task.CompletedTask;
+            });
         }
 
         return builder;
@@ -41,9 +49,9 @@ public static class StartupSummary
             ? snapshot.HealthStatus is null or Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
             : KnownResourceStates.TerminalStates.Contains(snapshot.State?.Text) && snapshot.ExitCode == 0;
 
-    internal static string Table(IEnumerable<ResourceEvent> instances)
+    internal static string Table(IEnumerable<ResourceEvent> instances, IReadOnlyDictionary<string, DateTime> settledAt)
     {
-        string[] header = ["Resource", "Type", "State", "Health", "PID", "Endpoint"];
+        string[] header = ["Resource", "Type", "State", "Health", "PID", "Ready after", "Endpoint"];
         var replicated = instances.GroupBy(e => e.Resource.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         var rows = instances.Select(e => new[]
             {
@@ -52,6 +60,10 @@ public static class StartupSummary
                 e.Snapshot.State?.Text ?? "-",
                 e.Snapshot.HealthStatus?.ToString() ?? "-",
                 e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString() ?? "-",
+                // From the process's start to the first good answer of its health check: its own boot, not its wait.
+                e.Snapshot.StartTimeStamp is { } started && settledAt.TryGetValue(e.ResourceId, out var ready) && ready > started
+                    ? string.Create(CultureInfo.InvariantCulture, $"{(ready - started).TotalSeconds:0.0} s")
+                    : "-",
                 string.Join(' ', e.Snapshot.Urls.Where(u => !u.IsInternal).Select(u => u.Url).DefaultIfEmpty("-")),
             })
             .ToList();
@@ -76,14 +88,15 @@ public static class StartupSummary
         _ => e.Snapshot.ResourceType,
     };
 
-    private sealed class Watcher(ResourceNotificationService notifications, DistributedApplicationModel model, string dataRoot, ILogger logger) : BackgroundService
+    private sealed class Watcher(ResourceNotificationService notifications, DistributedApplicationModel model, string dataRoot, ILogger logger)
     {
         private readonly ConcurrentDictionary<string, ResourceEvent> _latest = new();
         private readonly HashSet<string> _hidden = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, DateTime> _settledAt = [];
         private readonly DateTime _started = DateTime.UtcNow;
         private bool _printed;
 
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        public async Task WatchAsync(CancellationToken stoppingToken)
         {
             try
             {
@@ -97,6 +110,11 @@ public static class StartupSummary
 
                     _latest.TryGetValue(update.ResourceId, out var previous);
                     _latest[update.ResourceId] = update;
+                    if (IsSettled(update.Snapshot))
+                    {
+                        _settledAt.TryAdd(update.ResourceId, DateTime.UtcNow);
+                    }
+
                     if (previous is null || previous.Snapshot.State?.Text != update.Snapshot.State?.Text || previous.Snapshot.HealthStatus != update.Snapshot.HealthStatus)
                     {
                         logger.LogDebug("{Resource}: {State} ({Health})", update.ResourceId, update.Snapshot.State?.Text, update.Snapshot.HealthStatus);
@@ -134,7 +152,7 @@ public static class StartupSummary
             var connections = await WriteConnectionsAsync(cancellationToken);
             var seconds = (DateTime.UtcNow - _started).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
             logger.LogInformation("All {Count} resources are healthy ({Seconds} s after start).\n{Table}\nConnection strings: {Connections}\nData of the servers: {DataRoot}",
-                instances.Count, seconds, Table(instances), connections, dataRoot);
+                instances.Count, seconds, Table(instances, _settledAt), connections, dataRoot);
         }
 
         /// <summary>The configuration the projects receive (<c>ConnectionStrings</c>, <c>services:name:http</c>) and each

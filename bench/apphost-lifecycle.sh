@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Measures the AppHost's lifecycle on this machine: cold start (servers initialised from nothing) to all healthy,
-# warm start (data kept), idle memory of the whole system, and stop time on SIGTERM. Runs RUNS times and prints
-# a markdown table of medians. Usage: bench/apphost-lifecycle.sh [RUNS]   (default 3; needs eng/setup.sh first)
+# warm start (data kept), RabbitMQ's own boot in the same runs, idle memory of the whole system (PSS, DCP and the
+# dashboard included) and stop time on SIGTERM until every process has exited. Runs RUNS times and prints a markdown
+# table of medians with the spread. Usage: bench/apphost-lifecycle.sh [RUNS]   (default 3; needs eng/setup.sh first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
-data=.hexdata/bench
+data=$PWD/.hexdata/bench
 dll=HexProperty.AppHost/bin/Release/net10.0/HexProperty.AppHost.dll
 
 echo "bench: building the AppHost (Release)" >&2
@@ -14,11 +15,17 @@ dotnet build HexProperty.AppHost -c Release -v q -nologo >/dev/null
 now() { date +%s.%N; }
 elapsed() { echo "$(now) - $1" | bc; }
 
-# Starts the AppHost and waits for the resource table; sets $apphost (its PID) and $took (seconds to healthy).
+# The launch profile's settings, but every port chosen at random, so a developer's running AppHost is no obstacle.
+export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+  ASPNETCORE_URLS=http://127.0.0.1:0 ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:0 \
+  ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:0 DcpPublisher__RandomizePorts=true
+
+# Starts the AppHost and waits for the resource table; sets $apphost (its PID), $took (seconds to healthy) and
+# $broker (RabbitMQ's own boot: its "Ready after" in the table, from its process start to its first AMQP connection).
 start() {
   local log=$1; shift
   local begin; begin=$(now)
-  dotnet "$dll" --data-path "$data" "$@" >"$log" 2>&1 &
+  dotnet "$dll" --LocalServers:DataPath="$data" "$@" >"$log" 2>&1 &
   apphost=$!
   until grep -q 'resources are healthy' "$log"; do
     kill -0 "$apphost" 2>/dev/null || { cat "$log" >&2; exit 1; }
@@ -28,16 +35,15 @@ start() {
     sleep 0.05
   done
   took=$(elapsed "$begin")
+  broker=$(awk '$1 == "messaging" && $2 == "RabbitMQ" {for (i = 1; i <= NF; i++) if ($(i + 1) == "s") {print $i; exit}}' "$log")
 }
 
-# Memory of the AppHost and every process below it (servers, their helpers, the services) as PSS: resident memory
-# with shared pages divided among the processes sharing them, so PostgreSQL's shared buffers count once, not once
-# per backend as in a sum of RSS. Prints the total in MB, and a line per program on stderr.
-memory_mb() {
+# Every process of this AppHost: its own tree and DCP's (DCP detaches; it names the AppHost in --monitor).
+tree() {
   python3 - "$apphost" <<'PY'
-import collections, os, sys
+import os, sys
 root = int(sys.argv[1])
-parents, names = {}, {}
+parents, commands = {}, {}
 for entry in os.listdir('/proc'):
     if entry.isdigit():
         try:
@@ -45,67 +51,79 @@ for entry in os.listdir('/proc'):
             fields = stat[stat.rindex(')') + 2:].split()
             if fields[0] != 'Z':
                 parents[int(entry)] = int(fields[1])
-                argv = open(f'/proc/{entry}/cmdline').read().split('\0')
-                names[int(entry)] = os.path.basename(argv[1] if argv[0].endswith('dotnet') else argv[0].split(' ')[0].split(':')[0])
+                commands[int(entry)] = open(f'/proc/{entry}/cmdline').read().replace('\0', ' ')
         except (OSError, IndexError):
             pass
-
-def in_tree(pid):
+roots = {root} | {p for p, c in commands.items() if '/dcp start-apiserver' in c and f'--monitor {root} ' in c}
+def below(pid):
     while pid in parents:
-        if pid == root:
+        if pid in roots:
             return True
         pid = parents[pid]
     return False
+print(' '.join(str(p) for p in parents if below(p)))
+PY
+}
 
+# PSS of every process of the tree: resident memory with shared pages divided among the processes sharing them, so
+# PostgreSQL's shared buffers count once. Prints the total in MB, and a line per program on stderr.
+memory_mb() {
+  python3 - $(tree) <<'PY'
+import collections, os, sys
 by_program, total = collections.Counter(), 0
-for pid in parents:
-    if in_tree(pid):
-        rss = next((int(line.split()[1]) for line in open(f'/proc/{pid}/smaps_rollup') if line.startswith('Pss:')), 0)
-        by_program[names[pid]] += rss
-        total += rss
-for name, rss in by_program.most_common():
-    print(f'bench:   {name:<32} {rss // 1024:5d} MB', file=sys.stderr)
+for pid in map(int, sys.argv[1:]):
+    try:
+        argv = open(f'/proc/{pid}/cmdline').read().split('\0')
+        name = os.path.basename(argv[1] if argv[0].endswith('dotnet') and len(argv) > 1 and argv[1] not in ('run', 'exec') else argv[0].split(' ')[0].split(':')[0])
+        pss = next(int(line.split()[1]) for line in open(f'/proc/{pid}/smaps_rollup') if line.startswith('Pss:'))
+    except (OSError, StopIteration, IndexError):
+        continue
+    by_program[name] += pss
+    total += pss
+for name, pss in by_program.most_common():
+    print(f'bench:   {name:<40} {pss // 1024:5d} MB', file=sys.stderr)
 print(total // 1024)
 PY
 }
 
+# SIGTERM to the AppHost; the time until it and every process it started have exited.
 stop() {
-  local begin; begin=$(now)
+  local begin pids; begin=$(now); pids=$(tree)
   kill -TERM "$apphost"
   wait "$apphost" || true
+  for pid in $pids; do
+    while [ -e "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; do sleep 0.02; done
+  done
   stops+=("$(elapsed "$begin")")
+  apphost=""
 }
 
 # Whatever happens, no AppHost of this script outlives it.
 trap '[ -n "${apphost:-}" ] && kill -TERM "$apphost" 2>/dev/null; wait' EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-
-# The broker's own time from process start to its first good AMQP connection, as the AppHost logged it: the floor no
-# orchestration can go below, since the Api waits for it.
-broker() { grep -o 'healthy after [0-9.]* s' "$data/logs/messaging.log" | tail -1 | grep -o '[0-9.]*'; }
+spread() { sort -n | awk 'NR==1{min=$1} {max=$1} END {printf "%.1f-%.1f", min, max}'; }
 
 cold=(); warm=(); stops=(); memory=(); broker_cold=(); broker_warm=()
 for i in $(seq 1 "$runs"); do
   start /tmp/hex-bench-cold.log --clean
-  cold+=("$took")
-  broker_cold+=("$(broker)")
+  cold+=("$took"); broker_cold+=("$broker")
   sleep 30 # let the system settle before reading idle memory
   memory+=("$(memory_mb)")
   stop
   start /tmp/hex-bench-warm.log
-  warm+=("$took")
-  broker_warm+=("$(broker)")
+  warm+=("$took"); broker_warm+=("$broker")
   stop
-  echo "bench: run $i: cold ${cold[-1]} s, warm ${warm[-1]} s, idle ${memory[-1]} MB" >&2
+  echo "bench: run $i: cold ${cold[-1]} s (RabbitMQ ${broker_cold[-1]} s), warm ${warm[-1]} s (RabbitMQ ${broker_warm[-1]} s), idle ${memory[-1]} MB, stops ${stops[-2]} s and ${stops[-1]} s" >&2
 done
 rm -rf "$data"
 
-m_cold=$(printf '%s\n' "${cold[@]}" | median); m_warm=$(printf '%s\n' "${warm[@]}" | median)
-b_cold=$(printf '%s\n' "${broker_cold[@]}" | median); b_warm=$(printf '%s\n' "${broker_warm[@]}" | median)
-printf '| measure (median of %s runs) | value | RabbitMQ alone, same runs | ratio |\n|---|---|---|---|\n' "$runs"
-printf '| cold start to all healthy (initdb, first broker boot) | %.1f s | %.1f s | %.2f |\n' "$m_cold" "$b_cold" "$(echo "$m_cold / $b_cold" | bc -l)"
-printf '| warm start to all healthy (data kept) | %.1f s | %.1f s | %.2f |\n' "$m_warm" "$b_warm" "$(echo "$m_warm / $b_warm" | bc -l)"
-printf '| stop on SIGTERM, everything exited | %.2f s | | |\n' "$(printf '%s\n' "${stops[@]}" | median)"
-printf '| idle memory of the whole system (PSS, 30 s after start) | %s MB | | |\n' "$(printf '%s\n' "${memory[@]}" | median)"
+row() { printf '| %s | %.1f s (%s) | %.1f s (%s) | %.2f |\n' "$1" "$(printf '%s\n' "${!2}" | median)" "$(printf '%s\n' "${!2}" | spread)" \
+  "$(printf '%s\n' "${!3}" | median)" "$(printf '%s\n' "${!3}" | spread)" \
+  "$(echo "$(printf '%s\n' "${!2}" | median) / $(printf '%s\n' "${!3}" | median)" | bc -l)"; }
+printf '| measure (median of %s runs, range) | value | RabbitMQ alone, same runs | ratio |\n|---|---|---|---|\n' "$runs"
+row 'cold start to all healthy (initdb, first broker boot)' 'cold[@]' 'broker_cold[@]'
+row 'warm start to all healthy (data kept)' 'warm[@]' 'broker_warm[@]'
+printf '| stop on SIGTERM, every process exited | %.2f s (%s) | | |\n' "$(printf '%s\n' "${stops[@]}" | median)" "$(printf '%s\n' "${stops[@]}" | spread)"
+printf '| idle memory of the whole system (PSS, 30 s after start) | %s MB (%s) | | |\n' "$(printf '%s\n' "${memory[@]}" | median)" "$(printf '%s\n' "${memory[@]}" | spread)"
 printf '\nmachine: %s cores, %s GiB RAM, %s\n' "$(nproc)" "$(free -g | awk '/Mem:/{print $2}')" "$(. /etc/os-release; echo "$PRETTY_NAME")"

@@ -14,8 +14,8 @@ cd "$(dirname "$0")/.."
 bench_dll=bench/HexProperty.Bench/bin/Release/net10.0/HexProperty.Bench.dll
 [ -f "$bench_dll" ] || { echo "bench: no $bench_dll; dotnet build -c Release HexProperty.Aspire.sln" >&2; exit 1; }
 . bench/running-system.sh
-worker_pid=$(pgrep -f 'HexProperty.Worker.dll' | head -n 1 || true)
-[ -n "$worker_pid" ] || { echo "bench: no Worker process (HexProperty.Worker.dll) is running" >&2; exit 1; }
+worker_pid=$(pgrep -f '/bin/[^ ]*/HexProperty\.Worker( |$)' | head -n 1 || true)
+[ -n "$worker_pid" ] || { echo "bench: no Worker process (bin/<configuration>/net10.0/HexProperty.Worker) is running" >&2; exit 1; }
 export HEXDB="$hexdb" MESSAGING="$messaging" WORKER_PID="$worker_pid"
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; Worker PID $worker_pid"
 dotnet "$bench_dll" export "${1:-1000000}"

@@ -47,7 +47,7 @@ public static class LocalPostgresBuilderExtensions
             }
         });
 
-        var check = AddNpgsqlHealthCheck(builder, $"{name}_check", server, "postgres");
+        var check = AddNpgsqlHealthCheck(builder, name, server, "postgres");
         return builder.AddLocalServer(server, port, postgres,
                 stopSignal: "INT", // fast shutdown: roll back open transactions, checkpoint, exit (TERM waits for clients)
                 runAs: FolderAccess.IsRoot ? PostgresCluster.ServiceUser : null)
@@ -78,7 +78,7 @@ public static class LocalPostgresBuilderExtensions
                 State = KnownResourceStates.Exited,
                 StopTimeStamp = DateTime.UtcNow,
             }));
-        var check = AddNpgsqlHealthCheck(builder, $"{name}_check", database, database.DatabaseName);
+        var check = AddNpgsqlHealthCheck(builder, name, database, database.DatabaseName);
         return builder.AddResource(database)
             .WithInitialState(new CustomResourceSnapshot
             {
@@ -91,7 +91,7 @@ public static class LocalPostgresBuilderExtensions
     }
 
     /// <summary>A real client's check, as Aspire's: a fresh, unpooled connection that runs <c>select 1</c>.</summary>
-    private static string AddNpgsqlHealthCheck(IDistributedApplicationBuilder builder, string key, IResourceWithConnectionString resource, string database)
+    private static string AddNpgsqlHealthCheck(IDistributedApplicationBuilder builder, string resourceName, IResourceWithConnectionString resource, string database)
     {
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>
@@ -101,10 +101,8 @@ public static class LocalPostgresBuilderExtensions
                 Pooling = false,
                 Timeout = 3,
             }.ConnectionString);
-        builder.Services.AddHealthChecks().Add(new(key,
-            _ => new NpgSqlHealthCheck(new NpgSqlHealthCheckOptions(connectionString ?? throw new InvalidOperationException("The connection string is not available yet."))),
-            failureStatus: null, tags: null));
-        return key;
+        return builder.AddServerHealthCheck(resourceName, () =>
+            new NpgSqlHealthCheck(new NpgSqlHealthCheckOptions(connectionString ?? throw new InvalidOperationException("The connection string is not available yet."))));
     }
 
     private static async Task CreateDatabaseAsync(LocalPostgresDatabaseResource database, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public static class LocalRabbitMQBuilderExtensions
         var epmdServer = new EpmdResource($"{name}-epmd", root.ServerDirectory($"{name}-epmd"));
         var epmd = builder.AddLocalServer(epmdServer, port: null, ServerProgram.Find(builder, Epmd, "rabbitmq-server", "Erlang's epmd (installed with RabbitMQ)"))
             .WithArgs("-port", epmdServer.PrimaryEndpoint.Property(EndpointProperty.Port), "-address", "127.0.0.1")
-            .WithHealthCheck(AddTcpHealthCheck(builder, $"{epmdServer.Name}_check", epmdServer.PrimaryEndpoint))
+            .WithHealthCheck(builder.AddServerHealthCheck(epmdServer.Name, () => new TcpHealthCheck(epmdServer.PrimaryEndpoint)))
             .WithIconName("PlugConnected")
             .WithParentRelationship(node);
 
@@ -41,10 +41,8 @@ public static class LocalRabbitMQBuilderExtensions
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(node, async (_, cancellationToken) =>
             connectionString = await node.ConnectionStringExpression.GetValueAsync(cancellationToken));
-        var check = $"{name}_check";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(check,
-            _ => new AmqpHealthCheck(() => connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")),
-            failureStatus: null, tags: null));
+        var check = builder.AddServerHealthCheck(name, () =>
+            new AmqpHealthCheck(connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")));
 
         var directory = node.DataDirectory;
         return builder.AddLocalServer(node, port, ServerProgram.Find(builder, ServerScript, "rabbitmq-server", "RabbitMQ server"))
@@ -65,6 +63,7 @@ public static class LocalRabbitMQBuilderExtensions
                 env["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
                 env["RABBITMQ_NODE_PORT"] = node.Port;
                 env["RABBITMQ_DIST_PORT"] = node.DistributionEndpoint.Property(EndpointProperty.Port);
+                env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}"; // not every interface
                 env["RABBITMQ_MNESIA_BASE"] = Path.Combine(directory, "mnesia");
                 env["RABBITMQ_LOG_BASE"] = Path.Combine(directory, "log");
                 env["RABBITMQ_CONFIG_FILE"] = RabbitMQNode.ConfigFile(node);
@@ -79,32 +78,25 @@ public static class LocalRabbitMQBuilderExtensions
             .WithHealthCheck(check);
     }
 
-    private static string AddTcpHealthCheck(IDistributedApplicationBuilder builder, string key, EndpointReference endpoint)
+    /// <summary>epmd answers TCP connections and nothing a client library would check.</summary>
+    private sealed class TcpHealthCheck(EndpointReference endpoint) : IHealthCheck
     {
-        builder.Services.AddHealthChecks().AddAsyncCheck(key, async cancellationToken =>
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             using var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync(endpoint.Host, endpoint.Port, cancellationToken);
-                return HealthCheckResult.Healthy();
-            }
-            catch (SocketException e)
-            {
-                return HealthCheckResult.Unhealthy(e.Message);
-            }
-        });
-        return key;
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
     }
 
     /// <summary>A real client's check: opens a fresh AMQP connection (3 s at most) and closes it.</summary>
-    private sealed class AmqpHealthCheck(Func<string> connectionString) : IHealthCheck
+    private sealed class AmqpHealthCheck(string connectionString) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var factory = new ConnectionFactory
             {
-                Uri = new Uri(connectionString()),
+                Uri = new Uri(connectionString),
                 AutomaticRecoveryEnabled = false,
                 RequestedConnectionTimeout = TimeSpan.FromSeconds(3),
                 ClientProvidedName = "apphost-health",

@@ -46,8 +46,8 @@ public static class LocalRedisBuilderExtensions
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, cancellationToken) =>
             connectionString = await redis.ConnectionStringExpression.GetValueAsync(cancellationToken));
-        var check = $"{name}_check";
-        builder.Services.AddHealthChecks().AddRedis(_ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."), check);
+        var check = builder.AddServerHealthCheck(name, () =>
+            new HealthChecks.Redis.RedisHealthCheck(connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")));
 
         return builder.AddLocalServer(redis, port, ServerProgram.Find(builder, "/usr/bin/redis-server", "redis-server", "Redis server"))
             .WithArgs(redis.ConfigFile, "--port", redis.Port)

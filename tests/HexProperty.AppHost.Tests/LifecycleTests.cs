@@ -23,13 +23,13 @@ public sealed class LifecycleTests
         AssertWholeApplication(running);
 
         Assert.Matches(@"Login to the dashboard at http://localhost:15170/login\?t=[0-9a-f]{32}", apphost.Output);
-        Assert.Matches(@"(?m)^\s+Resource\s+Type\s+State\s+Health\s+PID\s+Endpoint", apphost.Output);
+        Assert.Matches(@"(?m)^\s+Resource\s+Type\s+State\s+Health\s+PID\s+Ready after\s+Endpoint", apphost.Output);
         foreach (var resource in Resources)
         {
             Assert.Matches($@"(?m)^\s+{resource}\s+\S+\s+(Running\s+Healthy|Finished)\s", apphost.Output);
         }
 
-        Assert.Matches(@"(?m)^\s+web\s+Project\s+Running\s+Healthy\s+\d+\s+http://localhost:5300", apphost.Output);
+        Assert.Matches(@"(?m)^\s+web\s+Project\s+Running\s+Healthy\s+\d+\s+\d+\.\d s\s+http://localhost:5300", apphost.Output);
         var connections = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(data.Path, StartupSummary.ConnectionsFileName)))!;
         Assert.StartsWith("Host=127.0.0.1;", (string?)connections["ConnectionStrings"]!["hexdb"]);
 
@@ -52,6 +52,8 @@ public sealed class LifecycleTests
             await cold.WaitUntilHealthyAsync();
             running = cold.Processes();
             AssertWholeApplication(running);
+            // The services run from their build output: a dotnet run wrapper would keep each alive 10 s after a stop.
+            Assert.DoesNotContain(running, p => p.Command.Contains(".csproj", StringComparison.Ordinal));
             await using var connection = new NpgsqlConnection(await ConnectionStringAsync(data));
             await connection.OpenAsync();
             await new NpgsqlCommand("create table persisted (note text); insert into persisted values ('kept across runs')", connection).ExecuteNonQueryAsync();
