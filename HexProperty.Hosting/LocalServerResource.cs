@@ -36,9 +36,11 @@ public abstract class LocalServerResource(string name, string dataDirectory)
     /// <summary>The connection string in the form Aspire's own integration for this server gives, so clients read it unchanged.</summary>
     protected abstract ReferenceExpression LocalConnectionString { get; }
 
-    /// <summary>The parts of the connection string that <c>WithReference</c> also gives as <c>NAME_HOST</c>, <c>NAME_PORT</c>...</summary>
+    /// <summary>The parts of the connection string besides the host and port that <c>WithReference</c> also gives as
+    /// <c>NAME_PASSWORD</c>, <c>NAME_URI</c>...</summary>
     protected abstract IEnumerable<KeyValuePair<string, ReferenceExpression>> LocalConnectionProperties { get; }
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
-        PublishedAs?.GetConnectionProperties() ?? LocalConnectionProperties;
+        PublishedAs?.GetConnectionProperties() ??
+        [new("Host", ReferenceExpression.Create($"{Host}")), new("Port", ReferenceExpression.Create($"{Port}")), .. LocalConnectionProperties];
 }

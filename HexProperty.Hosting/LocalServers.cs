@@ -48,7 +48,11 @@ public static class LocalServers
             var root = new DataRoot(Path.GetFullPath(b.Configuration[DataPathKey] ?? DefaultDataPath, b.AppHostDirectory));
             if (b.ExecutionContext.IsRunMode)
             {
-                root.Acquire(b.Configuration.GetValue<bool>(CleanKey));
+                if (root.Acquire(b.Configuration.GetValue<bool>(CleanKey)) is { } refused)
+                {
+                    StopStartup(b, refused);
+                }
+
                 b.Services.AddSingleton<IHostedService>(_ => root); // released when the application stops or is disposed
             }
 
@@ -102,29 +106,32 @@ public static class LocalServers
             });
     }
 
-    /// <summary>
-    /// Stops start-up, before any process runs, when a program is missing, saying which Debian package installs it. An
-    /// AppHost run as its own program prints that one line and exits with 1; hosted by a test, start-up throws it.
-    /// </summary>
+    /// <summary>Stops start-up, before any process runs, when a program is missing, saying which Debian package installs it.</summary>
     internal static void RequirePrograms(this IDistributedApplicationBuilder builder, params ServerProgram[] programs)
     {
         builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
         {
-            if (programs.FirstOrDefault(p => !File.Exists(p.Path)) is not { } missing)
+            if (programs.FirstOrDefault(p => !File.Exists(p.Path)) is { } missing)
             {
-                return Task.CompletedTask;
+                StopStartup(builder, $"{missing.What} ({missing.Path}) not found: install the Debian package '{missing.Package}' " +
+                    $"(sudo apt-get install -y {missing.Package}, or eng/setup.sh).");
             }
 
-            var message = $"{missing.What} ({missing.Path}) not found: install the Debian package '{missing.Package}' " +
-                $"(sudo apt-get install -y {missing.Package}, or eng/setup.sh).";
-            if (builder.AppHostAssembly is { } appHost && appHost == System.Reflection.Assembly.GetEntryAssembly())
-            {
-                Console.Error.WriteLine($"fail: {message}");
-                Environment.Exit(1);
-            }
-
-            throw new DistributedApplicationException(message);
+            return Task.CompletedTask;
         });
+    }
+
+    /// <summary>An AppHost run as its own program prints the one line that says what to do and exits with 1, rather than a
+    /// stack trace; hosted by a test, start-up throws it.</summary>
+    private static void StopStartup(IDistributedApplicationBuilder builder, string message)
+    {
+        if (builder.AppHostAssembly is { } appHost && appHost == System.Reflection.Assembly.GetEntryAssembly())
+        {
+            Console.Error.WriteLine($"fail: {message}");
+            Environment.Exit(1);
+        }
+
+        throw new DistributedApplicationException(message);
     }
 
     /// <summary>The data root of one application, locked while it runs.</summary>
@@ -137,7 +144,8 @@ public static class LocalServers
 
         public string ServerDirectory(string resourceName) => System.IO.Path.Combine(Path, resourceName);
 
-        public void Acquire(bool clean)
+        /// <summary>Takes the folder, emptied first for a clean start; or says who holds it.</summary>
+        public string? Acquire(bool clean)
         {
             Directory.CreateDirectory(Path);
             var lockPath = System.IO.Path.Combine(Path, LockFileName);
@@ -150,9 +158,8 @@ public static class LocalServers
             catch (IOException)
             {
                 var owner = File.Exists(lockPath + ".pid") ? $" (PID {File.ReadAllText(lockPath + ".pid").Trim()})" : "";
-                throw new DistributedApplicationException(
-                    $"Another AppHost{owner} is already running on the data folder {Path}. Stop it first (Ctrl+C in its terminal), " +
-                    $"or give this one its own folder with --{DataPathKey}=<folder>.");
+                return $"Another AppHost{owner} is already running on the data folder {Path}. Stop it first (Ctrl+C in its terminal), " +
+                    $"or give this one its own folder with --{DataPathKey}=<folder>.";
             }
 
             if (clean)
@@ -171,6 +178,7 @@ public static class LocalServers
             }
 
             File.WriteAllText(lockPath + ".pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return null;
         }
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -21,8 +21,6 @@ public sealed class LocalPostgresResource(string name, string dataDirectory, Par
 
     protected override IEnumerable<KeyValuePair<string, ReferenceExpression>> LocalConnectionProperties =>
     [
-        new("Host", ReferenceExpression.Create($"{Host}")),
-        new("Port", ReferenceExpression.Create($"{Port}")),
         new("Username", ReferenceExpression.Create($"{UserName}")),
         new("Password", ReferenceExpression.Create($"{PasswordParameter}")),
         new("Uri", Uri()),

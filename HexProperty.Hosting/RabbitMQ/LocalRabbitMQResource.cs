@@ -20,8 +20,6 @@ public sealed class LocalRabbitMQResource(string name, string dataDirectory, Par
 
     protected override IEnumerable<KeyValuePair<string, ReferenceExpression>> LocalConnectionProperties =>
     [
-        new("Host", ReferenceExpression.Create($"{Host}")),
-        new("Port", ReferenceExpression.Create($"{Port}")),
         new("Username", ReferenceExpression.Create($"{UserName}")),
         new("Password", ReferenceExpression.Create($"{PasswordParameter}")),
         new("Uri", LocalConnectionString),

@@ -15,8 +15,6 @@ public sealed class LocalRedisResource(string name, string dataDirectory, Parame
 
     protected override IEnumerable<KeyValuePair<string, ReferenceExpression>> LocalConnectionProperties =>
     [
-        new("Host", ReferenceExpression.Create($"{Host}")),
-        new("Port", ReferenceExpression.Create($"{Port}")),
         new("Password", ReferenceExpression.Create($"{PasswordParameter}")),
         new("Uri", ReferenceExpression.Create($"redis://:{PasswordParameter:uri}@{Host}:{Port}")),
     ];
