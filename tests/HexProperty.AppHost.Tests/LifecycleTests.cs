@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Aspire.Hosting;
-using Aspire.Hosting.Testing;
 using HexProperty.Hosting;
 using HexProperty.Testing;
 using Npgsql;
@@ -14,64 +12,51 @@ public sealed class LifecycleTests
     private static readonly string[] Resources = ["postgres", "hexdb", "cache", "messaging-epmd", "messaging", "migrations", "api", "worker", "web"];
 
     [Fact]
-    public async Task The_quick_start_runs_the_whole_system_prints_where_to_reach_it_and_Ctrl_C_stops_everything()
+    public async Task The_quick_start_runs_the_system_and_Ctrl_C_stops_it_then_the_data_is_there_in_the_next_run_which_SIGTERM_stops()
     {
         using var data = new TestDataFolder("quick-start");
-        await using var apphost = AppHostProcess.StartQuickStart(data.Path);
-        await apphost.WaitUntilHealthyAsync();
-        var running = apphost.Processes();
-        AssertWholeApplication(running);
-
-        Assert.Matches(@"Login to the dashboard at http://localhost:15170/login\?t=[0-9a-f]{32}", apphost.Output);
-        Assert.Matches(@"(?m)^\s+Resource\s+Type\s+State\s+Health\s+PID\s+Ready after\s+Endpoint", apphost.Output);
-        foreach (var resource in Resources)
-        {
-            Assert.Matches($@"(?m)^\s+{resource}\s+\S+\s+(Running\s+Healthy|Finished)\s", apphost.Output);
-        }
-
-        Assert.Matches(@"(?m)^\s+web\s+Project\s+Running\s+Healthy\s+\d+\s+\d+\.\d s\s+http://localhost:5300", apphost.Output);
-        var connections = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(data.Path, StartupSummary.ConnectionsFileName)))!;
-        Assert.StartsWith("Host=127.0.0.1;", (string?)connections["ConnectionStrings"]!["hexdb"]);
-
-        var clock = Stopwatch.StartNew();
-        apphost.SignalGroup(Posix.SigInt);
-        Assert.Equal(0, await apphost.WaitExitedAsync(TimeSpan.FromSeconds(60)));
-        var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(30));
-
-        Assert.True(left.Count == 0, "still running after Ctrl+C: " + string.Join("; ", left));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"stopping took {clock.Elapsed.TotalSeconds:0.0} s");
-    }
-
-    [Fact]
-    public async Task SIGTERM_stops_everything_and_the_data_persists_into_the_next_run()
-    {
-        using var data = new TestDataFolder("sigterm");
         IReadOnlyList<ProcessTree.Member> running;
-        await using (var cold = AppHostProcess.Start(data.Path))
+        await using (var apphost = AppHostProcess.StartQuickStart(data.Path))
         {
-            await cold.WaitUntilHealthyAsync();
-            running = cold.Processes();
+            await apphost.WaitUntilHealthyAsync();
+            running = apphost.Processes();
             AssertWholeApplication(running);
             // The services run from their build output: a dotnet run wrapper would keep each alive 10 s after a stop.
             Assert.DoesNotContain(running, p => p.Command.Contains(".csproj", StringComparison.Ordinal));
+
+            Assert.Matches(@"Login to the dashboard at http://localhost:15170/login\?t=[0-9a-f]{32}", apphost.Output);
+            Assert.Matches(@"(?m)^\s+Resource\s+Type\s+State\s+Health\s+PID\s+Ready after\s+Endpoint", apphost.Output);
+            foreach (var resource in Resources)
+            {
+                Assert.Matches($@"(?m)^\s+{resource}\s+\S+\s+(Running\s+Healthy|Finished)\s", apphost.Output);
+            }
+
+            Assert.Matches(@"(?m)^\s+web\s+Project\s+Running\s+Healthy\s+\d+\s+\d+\.\d s\s+http://localhost:5300", apphost.Output);
             await using var connection = new NpgsqlConnection(await ConnectionStringAsync(data));
             await connection.OpenAsync();
             await new NpgsqlCommand("create table persisted (note text); insert into persisted values ('kept across runs')", connection).ExecuteNonQueryAsync();
 
-            cold.Signal(Posix.SigTerm);
-            Assert.Equal(0, await cold.WaitExitedAsync(TimeSpan.FromSeconds(60)));
+            var clock = Stopwatch.StartNew();
+            apphost.SignalGroup(Posix.SigInt);
+            Assert.Equal(0, await apphost.WaitExitedAsync(TimeSpan.FromSeconds(60)));
+            var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(30));
+            Assert.True(left.Count == 0, "still running after Ctrl+C: " + string.Join("; ", left));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"stopping took {clock.Elapsed.TotalSeconds:0.0} s");
         }
-
-        var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(30));
-        Assert.True(left.Count == 0, "still running after SIGTERM: " + string.Join("; ", left));
 
         await using var warm = AppHostProcess.Start(data.Path);
         await warm.WaitUntilHealthyAsync();
+        running = warm.Processes();
         await using (var connection = new NpgsqlConnection(await ConnectionStringAsync(data)))
         {
             await connection.OpenAsync();
             Assert.Equal("kept across runs", await new NpgsqlCommand("select note from persisted", connection).ExecuteScalarAsync());
         }
+
+        warm.Signal(Posix.SigTerm);
+        Assert.Equal(0, await warm.WaitExitedAsync(TimeSpan.FromSeconds(60)));
+        var leftAfterSigterm = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(30));
+        Assert.True(leftAfterSigterm.Count == 0, "still running after SIGTERM: " + string.Join("; ", leftAfterSigterm));
     }
 
     [Fact]
@@ -151,38 +136,13 @@ public sealed class LifecycleTests
         Assert.True(validate.ExitCode == 0, output);
     }
 
-    [Fact]
-    public async Task The_application_a_test_starts_leaves_no_process_behind_even_when_the_test_fails()
-    {
-        using var data = new TestDataFolder("in-process");
-        IReadOnlyList<ProcessTree.Member> running = [];
-        try
-        {
-            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HexProperty_AppHost>([$"--{LocalServers.DataPathKey}={data.Path}"]);
-            await using var app = await builder.BuildAsync();
-            await app.StartAsync();
-            await PlatformFixture.WaitUntilRunningAsync(app, TimeSpan.FromMinutes(3));
-
-            // In a test the AppHost is this process.
-            running = ProcessTree.OfAppHost(Environment.ProcessId);
-            throw new InvalidOperationException("a failing assertion in the middle of a test");
-        }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("a failing assertion", StringComparison.Ordinal))
-        {
-        }
-
-        AssertWholeApplication(running, dashboard: false); // no dashboard in a test unless asked for
-        var left = await ProcessTree.WaitUntilGoneAsync(running, TimeSpan.FromSeconds(30));
-        Assert.True(left.Count == 0, "still running: " + string.Join("; ", left));
-    }
-
     private static async Task<string> ConnectionStringAsync(TestDataFolder data) =>
         (string)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(data.Path, StartupSummary.ConnectionsFileName)))!["ConnectionStrings"]!["hexdb"]!;
 
     /// <summary>The snapshot must hold every server, service and DCP itself, or "nothing left" would prove little.</summary>
-    private static void AssertWholeApplication(IReadOnlyList<ProcessTree.Member> running, bool dashboard = true)
+    private static void AssertWholeApplication(IReadOnlyList<ProcessTree.Member> running)
     {
-        string[] expected = ["dcp start-apiserver", "postgres -D", "redis-server", "epmd", "beam.smp", "HexProperty.Api", "HexProperty.Worker", "HexProperty.Web", .. dashboard ? new[] { "Aspire.Dashboard" } : []];
+        string[] expected = ["dcp start-apiserver", "postgres -D", "redis-server", "epmd", "beam.smp", "HexProperty.Api", "HexProperty.Worker", "HexProperty.Web", "Aspire.Dashboard"];
         Assert.All(expected, program => Assert.True(running.Any(p => p.Command.Contains(program, StringComparison.Ordinal)),
             $"no '{program}' among: {string.Join("; ", running)}"));
     }

@@ -12,13 +12,14 @@ public sealed class SupervisorTests : IDisposable
     private string PidFile => Path.Combine(_folder.Path, "server.pid");
 
     /// <summary>A "server" that records each start and the signal that stopped it.</summary>
-    private string Server => $"echo started >> {_folder.Path}/starts; trap 'echo $1 > {_folder.Path}/stopped-by; exit 0' INT TERM; while :; do sleep 0.1; done";
+    private string Server => $"trap 'echo $1 > {_folder.Path}/stopped-by; exit 0' INT TERM; echo started >> {_folder.Path}/starts; while :; do sleep 0.1; done";
 
     [Fact]
     public async Task A_stop_reaches_the_server_as_its_own_stop_signal_and_the_supervisor_exits_cleanly()
     {
         var supervisor = Start("--stop-signal", "INT", "--pid-file", PidFile, "--", "/bin/bash", "-c", Server.Replace("$1", "INT", StringComparison.Ordinal));
         var server = await ServerPidAsync();
+        await Eventually.TrueAsync(() => Starts() == 1, "the server did not start"); // its trap is set
 
         Posix.Kill(supervisor.Id, Posix.SigTerm);
         await supervisor.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
@@ -47,6 +48,8 @@ public sealed class SupervisorTests : IDisposable
     {
         var supervisor = Start("--pid-file", PidFile, "--", "/bin/bash", "-c", Server);
         var server = await ServerPidAsync();
+        // Running, not only forked: the parent-death signal is set between the two, just before the server's program runs.
+        await Eventually.TrueAsync(() => Starts() == 1, "the server did not start");
 
         Posix.Kill(supervisor.Id, Posix.SigKill);
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HexProperty.AppHost.Tests;
+namespace HexProperty.Testing;
 
 /// <summary>
 /// The processes of an AppHost, read from /proc and named by PID and kernel start time, so a test can prove that every
@@ -8,7 +8,7 @@ namespace HexProperty.AppHost.Tests;
 /// AppHost (its parent is init) and names the AppHost in its <c>--monitor</c> argument; the servers and services run
 /// below DCP.
 /// </summary>
-internal static class ProcessTree
+public static class ProcessTree
 {
     public sealed record Member(int Pid, long StartTime, string Command)
     {
