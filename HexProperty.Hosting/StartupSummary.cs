@@ -115,18 +115,17 @@ public static class StartupSummary
                         _settledAt.TryAdd(update.ResourceId, DateTime.UtcNow);
                     }
 
-                    if (previous is null || previous.Snapshot.State?.Text != update.Snapshot.State?.Text || previous.Snapshot.HealthStatus != update.Snapshot.HealthStatus)
+                    var changed = previous is null || previous.Snapshot.State?.Text != update.Snapshot.State?.Text || previous.Snapshot.HealthStatus != update.Snapshot.HealthStatus;
+                    if (changed)
                     {
-                        logger.LogDebug("{Resource}: {State} ({Health})", update.ResourceId, update.Snapshot.State?.Text, update.Snapshot.HealthStatus);
+                        // Until the table is printed, Aspire's own start-up lines say enough; after it, each change is news.
+                        logger.Log(_printed ? LogLevel.Information : LogLevel.Debug, "{Resource}: {State} ({Health})",
+                            update.ResourceId, update.Snapshot.State?.Text, update.Snapshot.HealthStatus?.ToString() ?? "no health checks");
                     }
 
                     if (!_printed)
                     {
                         await PrintWhenSettledAsync(stoppingToken);
-                    }
-                    else if (previous is not null && (previous.Snapshot.State?.Text != update.Snapshot.State?.Text || previous.Snapshot.HealthStatus != update.Snapshot.HealthStatus))
-                    {
-                        logger.LogInformation("{Resource}: {State} ({Health})", update.ResourceId, update.Snapshot.State?.Text, update.Snapshot.HealthStatus?.ToString() ?? "no health checks");
                     }
                 }
             }
