@@ -1,6 +1,7 @@
 using HexProperty.Api.Apis;
 using HexProperty.Api.Apis.Staff;
 using HexProperty.Api.Extensions;
+using HexProperty.Api.Infrastructure;
 using HexProperty.Api.Infrastructure.Idempotency;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,24 +19,26 @@ app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();
-app.MapPlatformApi();
-app.MapSearchApi();
-app.MapPropertiesApi();
-app.MapQuotesApi();
-app.MapBookingsApi();
-app.MapAgenciesApi();
-app.MapAuthApi();
-app.MapStaffPropertiesApi();
-app.MapStaffUnitsApi();
-app.MapStaffRateRulesApi();
-app.MapStaffBlocksApi();
-app.MapStaffBookingsApi();
-app.MapStaffPaymentsApi();
-app.MapStaffUsersApi();
-app.MapStaffJobsApi();
-app.MapStaffNotificationsApi();
-app.MapStaffDashboardApi();
-app.MapOperationsApi();
+// Every operation's input passes the same edge checks (control characters, lengths, dates arithmetic can take).
+var api = app.MapGroup("").GuardInput();
+api.MapPlatformApi();
+api.MapSearchApi();
+api.MapPropertiesApi();
+api.MapQuotesApi();
+api.MapBookingsApi();
+api.MapAgenciesApi();
+api.MapAuthApi();
+api.MapStaffPropertiesApi();
+api.MapStaffUnitsApi();
+api.MapStaffRateRulesApi();
+api.MapStaffBlocksApi();
+api.MapStaffBookingsApi();
+api.MapStaffPaymentsApi();
+api.MapStaffUsersApi();
+api.MapStaffJobsApi();
+api.MapStaffNotificationsApi();
+api.MapStaffDashboardApi();
+api.MapOperationsApi();
 
 app.Run();
 

@@ -35,6 +35,21 @@ public sealed class StaffSession(ApiFixture fixture, HttpClient client, Guid age
         return (string)(await response.BodyAsync())["accessToken"]!;
     }
 
+    /// <summary>Makes the owner a platform operator (a flag set in the database, as an operator's is) and returns a client signed in as one.</summary>
+    public async Task<HttpClient> OperatorAsync()
+    {
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(fixture.DatabaseConnectionString))
+        await using (var command = dataSource.CreateCommand("update staff_users set operator = true where email = $1"))
+        {
+            command.Parameters.AddWithValue(Email);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var client = fixture.Client();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await SignInAsync(client, Email, Password));
+        return client;
+    }
+
     /// <summary>Adds a staff member with <paramref name="role"/> and returns a client signed in as them.</summary>
     public async Task<HttpClient> AddStaffAsync(StaffRole role)
     {
