@@ -65,11 +65,6 @@ public sealed class BookingService(
 
         var now = clock.Now;
         var email = request.Guest.Email.Trim().ToLowerInvariant();
-        if (await LiveHoldsAsync(email, now, cancellationToken) >= options.Value.MaxLiveHoldsPerGuest)
-        {
-            return Problems.Conflict("too-many-holds", "Too many holds",
-                $"{email} already holds {options.Value.MaxLiveHoldsPerGuest} stays. Pay for one, or let one expire, before holding another.");
-        }
 
         var booking = new Booking
         {
@@ -92,11 +87,19 @@ public sealed class BookingService(
 
         await occupancy.ExpireLapsedHoldsAsync(unit.Id, request.CheckIn, request.CheckOut, now, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
-        var created = await strategy.ExecuteAsync(async () =>
+        var outcome = await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await Occupancy.LockUnitAsync(db, unit.Id, cancellationToken);
+            // Counted under the guest's lock, so parallel holds by one guest take turns and the limit holds.
+            await TransactionLock.AcquireAsync(db, "guest-holds", email, cancellationToken);
+            if (await LiveHoldsAsync(email, now, cancellationToken) >= options.Value.MaxLiveHoldsPerGuest)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return HoldOutcome.TooManyHolds;
+            }
+
             booking.GuestId = await UpsertGuestAsync(email, request.Guest, now, cancellationToken);
             db.Bookings.Add(booking);
             db.UnitOccupancy.Add(new UnitOccupancy
@@ -117,7 +120,7 @@ public sealed class BookingService(
                 catch (DbUpdateException e) when (Occupancy.IsOverlap(e))
                 {
                     await transaction.RollbackAsync(cancellationToken);
-                    return false;
+                    return HoldOutcome.DatesTaken;
                 }
                 catch (DbUpdateException e) when (attempt < 3 && e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "bookings_reference" })
                 {
@@ -130,10 +133,16 @@ public sealed class BookingService(
             Outbox.Add(db, new BookingHeld(Outbox.Facts(booking), booking.HoldExpiresAt!.Value) { OccurredAt = now });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return true;
+            return HoldOutcome.Held;
         });
 
-        if (!created)
+        if (outcome == HoldOutcome.TooManyHolds)
+        {
+            return Problems.Conflict("too-many-holds", "Too many holds",
+                $"{email} already holds {options.Value.MaxLiveHoldsPerGuest} stays. Pay for one, or let one expire, before holding another.");
+        }
+
+        if (outcome == HoldOutcome.DatesTaken)
         {
             var taken = await occupancy.OverlappingAsync(unit.Id, request.CheckIn, request.CheckOut, clock.Now, cancellationToken);
             return Problems.Conflict("dates-unavailable", "The dates are not available", Occupancy.Describe(taken), Occupancy.ConflictExtensions(taken));
@@ -206,6 +215,8 @@ public sealed class BookingService(
                 return Problems.Conflict("hold-expired", "The booking cannot be paid", "The hold's nights were released. Start a new booking.");
             }
 
+            // Under the key's lock: two callers paying two bookings with one key take turns, and the second is told, before any charge.
+            await TransactionLock.AcquireAsync(db, "payment-key", $"{booking.AgencyId}:{idempotencyKey}", cancellationToken);
             if (await db.Payments.AnyAsync(p => p.AgencyId == booking.AgencyId && p.IdempotencyKey == idempotencyKey, cancellationToken))
             {
                 return TypedResults.Problem(
@@ -311,6 +322,13 @@ public sealed class BookingService(
     /// <summary>Locks the booking's row until the transaction ends, so concurrent payments or cancellations of it take turns.</summary>
     private async Task LockAsync(Guid bookingId, CancellationToken cancellationToken) =>
         await db.Database.SqlQuery<Guid>($"select id as \"Value\" from bookings where id = {bookingId} for update").ToListAsync(cancellationToken);
+
+    private enum HoldOutcome
+    {
+        Held,
+        DatesTaken,
+        TooManyHolds,
+    }
 
     private sealed class PaymentDeclinedException(string reason) : Exception(reason);
 }

@@ -40,9 +40,8 @@ public sealed class Occupancy(NpgsqlDataSource dataSource)
     /// correct, but PostgreSQL checks it after inserting, so two concurrent overlapping inserts can deadlock and
     /// wait a second for detection; queued on this lock, the second simply finds the first's row and is refused.
     /// </summary>
-    public static async Task LockUnitAsync(Microsoft.EntityFrameworkCore.DbContext db, Guid unitId, CancellationToken cancellationToken) =>
-        await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlAsync(
-            db.Database, $"select pg_advisory_xact_lock(hashtextextended({unitId.ToString()}, 0))", cancellationToken);
+    public static Task LockUnitAsync(Microsoft.EntityFrameworkCore.DbContext db, Guid unitId, CancellationToken cancellationToken) =>
+        Infrastructure.TransactionLock.AcquireAsync(db, "unit", unitId.ToString(), cancellationToken);
 
     /// <summary>
     /// Releases holds that lapsed on these nights (deletes their rows, marks them Expired), so a hold no one will pay

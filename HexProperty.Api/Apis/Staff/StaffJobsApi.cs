@@ -52,12 +52,6 @@ public static class StaffJobsApi
             return forbidden;
         }
 
-        var unfinished = await db.Jobs.CountAsync(j => j.UserId == staff.UserId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running), cancellationToken);
-        if (unfinished >= MaxUnfinishedPerUser)
-        {
-            return Problems.Conflict("too-many-jobs", "Too many jobs in progress", $"You have {unfinished} jobs queued or running; wait for one to finish or cancel one.");
-        }
-
         var job = new Job
         {
             Id = Guid.CreateVersion7(),
@@ -69,9 +63,29 @@ public static class StaffJobsApi
             Status = JobStatus.Queued,
             CreatedAt = time.GetUtcNow(),
         };
-        db.Jobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("select pg_notify('jobs_queued', '')", cancellationToken); // wakes a waiting Worker at once
+        var unfinished = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            // Counted under the user's lock, so parallel requests by one user take turns and the limit holds.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await TransactionLock.AcquireAsync(db, "user-jobs", staff.UserId.ToString(), cancellationToken);
+            var count = await db.Jobs.CountAsync(j => j.UserId == staff.UserId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running), cancellationToken);
+            if (count >= MaxUnfinishedPerUser)
+            {
+                return count;
+            }
+
+            db.Jobs.Add(job);
+            await db.SaveChangesAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("select pg_notify('jobs_queued', '')", cancellationToken); // wakes a waiting Worker when this commits
+            await transaction.CommitAsync(cancellationToken);
+            return count;
+        });
+        if (unfinished >= MaxUnfinishedPerUser)
+        {
+            return Problems.Conflict("too-many-jobs", "Too many jobs in progress", $"You have {unfinished} jobs queued or running; wait for one to finish or cancel one.");
+        }
+
         return TypedResults.Accepted($"/api/staff/jobs/{job.Id}", View(job, time.GetUtcNow()));
     }
 
