@@ -1,6 +1,7 @@
 using HexProperty.Api.Apis;
 using HexProperty.Api.Apis.Staff;
 using HexProperty.Api.Extensions;
+using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
 using HexProperty.Api.Infrastructure.Idempotency;
 
@@ -8,13 +9,17 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddAbuseLimits();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders(); // the client's address, from the balancer's header only when the balancer sent it
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseMiddleware<StaffAccess>(); // a deactivated member's or a changed role's token, as the database says now
 app.UseAuthorization();
+app.UseRateLimiter(); // after authentication: signed-in staff are not "anonymous traffic"
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapOpenApi();

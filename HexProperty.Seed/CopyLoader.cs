@@ -76,7 +76,7 @@ public sealed class CopyLoader(NpgsqlDataSource dataSource, TextWriter output)
             await w.WriteAsync(a.Name, NpgsqlDbType.Text);
             await w.WriteAsync(a.CreatedAt, NpgsqlDbType.TimestampTz);
         });
-        await CopyAsync("staff_users", "id, agency_id, email, display_name, role, password_hash, active, failed_sign_ins, created_at", data.StaffUsers, async (w, u) =>
+        await CopyAsync("staff_users", "id, agency_id, email, display_name, role, password_hash, active, created_at", data.StaffUsers, async (w, u) =>
         {
             await w.WriteAsync(u.Id, NpgsqlDbType.Uuid);
             await w.WriteAsync(u.AgencyId, NpgsqlDbType.Uuid);
@@ -85,7 +85,6 @@ public sealed class CopyLoader(NpgsqlDataSource dataSource, TextWriter output)
             await w.WriteAsync(u.Role.ToString(), NpgsqlDbType.Text);
             await w.WriteAsync(u.PasswordHash, NpgsqlDbType.Text);
             await w.WriteAsync(true, NpgsqlDbType.Boolean);
-            await w.WriteAsync(0, NpgsqlDbType.Integer);
             await w.WriteAsync(u.CreatedAt, NpgsqlDbType.TimestampTz);
         });
         await CopyAsync("properties",

@@ -4,7 +4,7 @@
 # ratio per cache profile read from /api/platform/cache. Needs the system running from a Release build with the
 # large data set:
 #   dotnet build -c Release HexProperty.Aspire.sln
-#   dotnet run -c Release --no-build --project HexProperty.AppHost
+#   RateLimits__anonymous__PermitLimit=1000000000 dotnet run -c Release --no-build --project HexProperty.AppHost
 #   dotnet run -c Release --project HexProperty.Seed -- --size large --replace
 # The uncached side is a second Api process from the same build (Caching__Enabled=false) on its own port, on the
 # same PostgreSQL, with the same content root and environment as the AppHost gives the cached one (so the same

@@ -3,7 +3,7 @@
 # running Api serves them (cached since the hybrid cache; bench/api-cache.sh compares with the cache off),
 # at 64 connections, beside the same Api's /alive in the same run; then EXPLAIN (ANALYZE, BUFFERS) of the queries
 # behind them, saved to bench/plans/. Needs the system running from a Release build with the large data set:
-#   dotnet run -c Release --project HexProperty.AppHost
+#   RateLimits__anonymous__PermitLimit=1000000000 dotnet run -c Release --project HexProperty.AppHost
 #   dotnet run --project HexProperty.Seed -- --size large --replace
 # Usage: bench/api-read-paths.sh [seconds per scenario, default 20]
 set -euo pipefail

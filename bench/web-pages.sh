@@ -5,7 +5,7 @@
 # it (gzip), with its caching header. Staff pages are measured signed in as owner@agency-001 (the seed's operator).
 # Needs the system running from a Release build with the large data set:
 #   dotnet build -c Release HexProperty.Aspire.sln
-#   dotnet run -c Release --no-build --project HexProperty.AppHost
+#   RateLimits__anonymous__PermitLimit=1000000000 dotnet run -c Release --no-build --project HexProperty.AppHost
 #   dotnet run -c Release --project HexProperty.Seed -- --size large --replace
 # Usage: bench/web-pages.sh [seconds per page, default 10]
 set -euo pipefail

@@ -7,7 +7,7 @@
 #           same N messages to the same broker.
 # Needs the system running from a Release build:
 #   dotnet build -c Release HexProperty.Aspire.sln
-#   dotnet run -c Release --no-build --project HexProperty.AppHost
+#   RateLimits__anonymous__PermitLimit=1000000000 dotnet run -c Release --no-build --project HexProperty.AppHost
 # Usage: bench/worker.sh [bookings, default 1000000] [events, default 20000]
 set -euo pipefail
 cd "$(dirname "$0")/.."

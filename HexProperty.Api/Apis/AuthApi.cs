@@ -15,19 +15,18 @@ namespace HexProperty.Api.Apis;
 
 /// <summary>
 /// Staff sign in with email and password and receive a bearer token (the framework's BearerToken handler, valid one
-/// hour) and a refresh token (14 days). Five wrong passwords in a row lock the account for 15 minutes.
+/// hour) and a refresh token (14 days). Wrong passwords never lock an account (anyone who knows an email could lock its
+/// owner out); the rate limiter throttles sign-in attempts per client address instead (<see cref="AbuseLimits"/>). An
+/// unknown or deactivated email costs the same password hashing as a known one, so timing tells nothing either.
 /// </summary>
 public static class AuthApi
 {
-    public const int MaxFailedSignIns = 5;
-    public static readonly TimeSpan Lockout = TimeSpan.FromMinutes(15);
-
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Staff");
-        auth.MapPost("/sign-in", SignInAsync).Validate<SignInRequest>()
+        auth.MapPost("/sign-in", SignInAsync).Validate<SignInRequest>().RequireRateLimiting(AbuseLimits.SignIn)
             .WithName("SignIn").WithSummary("Exchanges email and password for a bearer token.");
-        auth.MapPost("/refresh", RefreshAsync)
+        auth.MapPost("/refresh", RefreshAsync).RequireRateLimiting(AbuseLimits.Refresh)
             .WithName("RefreshToken").WithSummary("Exchanges a refresh token for a new bearer token, if the account is still active.");
         app.MapGet("/api/staff/me", Me).RequireAuthorization(StaffPolicies.Staff)
             .WithName("Me").WithTags("Staff").WithSummary("The signed-in staff member.");
@@ -35,41 +34,30 @@ public static class AuthApi
     }
 
     public static async Task<Results<SignInHttpResult, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, HexDbContext db, IPasswordHasher<StaffUser> passwords, TimeProvider time, CancellationToken cancellationToken)
+        SignInRequest request, HexDbContext db, IPasswordHasher<StaffUser> passwords, CancellationToken cancellationToken)
     {
         var email = request.Email.Trim().ToLowerInvariant();
-        var user = await db.StaffUsers.FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
-        var now = time.GetUtcNow();
-        if (user is { LockedUntil: { } lockedUntil } && lockedUntil > now)
+        var user = await db.StaffUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
+        // Always one verification of the same cost: against the user's hash, or a stand-in's when there is no such user.
+        var verified = passwords.VerifyHashedPassword(user ?? StandIn.User, user?.PasswordHash ?? StandIn.Hash(passwords), request.Password)
+            != PasswordVerificationResult.Failed;
+        if (!verified || user is not { Active: true })
         {
-            return TypedResults.Problem(
-                detail: $"Too many wrong passwords; try again after {lockedUntil:HH:mm} UTC.", statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Account locked", type: Problems.TypeBase + "account-locked");
-        }
-
-        var verified = user is { Active: true } && passwords.VerifyHashedPassword(user, user.PasswordHash, request.Password) != PasswordVerificationResult.Failed;
-        if (!verified)
-        {
-            if (user is not null)
-            {
-                user.FailedSignIns++;
-                if (user.FailedSignIns >= MaxFailedSignIns)
-                {
-                    user.FailedSignIns = 0;
-                    user.LockedUntil = now + Lockout;
-                }
-
-                await db.SaveChangesAsync(cancellationToken);
-            }
-
-            // One answer whether the email exists or not.
+            // One answer whether the email exists, is deactivated, or the password is wrong.
             return TypedResults.Problem(detail: "The email or password is wrong.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", type: Problems.TypeBase + "sign-in-failed");
         }
 
-        user!.FailedSignIns = 0;
-        user.LockedUntil = null;
-        await db.SaveChangesAsync(cancellationToken);
         return TypedResults.SignIn(CurrentStaff.Principal(user, BearerTokenDefaults.AuthenticationScheme), authenticationScheme: BearerTokenDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>A user no one can be, with a hash made by the same hasher (so of the same cost) as every real one.</summary>
+    private static class StandIn
+    {
+        public static readonly StaffUser User = new() { Email = "", DisplayName = "", PasswordHash = "" };
+        private static string? _hash;
+
+        public static string Hash(IPasswordHasher<StaffUser> passwords) =>
+            _hash ??= passwords.HashPassword(User, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
     }
 
     public static async Task<Results<SignInHttpResult, ValidationProblem, ProblemHttpResult>> RefreshAsync(

@@ -19,13 +19,15 @@ public static class BookingsApi
     public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
     {
         var bookings = app.MapGroup("/api/bookings").WithTags("Guests");
-        bookings.MapPost("/", HoldAsync).Validate<HoldRequest>().RequireIdempotencyKey()
+        var byReference = new AbuseLimits.PerTarget(AbuseLimits.BookingLookup, "reference");
+        bookings.MapPost("/", HoldAsync).Validate<HoldRequest>().RequireIdempotencyKey().RequireRateLimiting(AbuseLimits.HoldsAndPayments)
             .WithName("HoldStay").WithSummary("Holds a unit's nights for the guest while they pay.");
-        bookings.MapGet("/{reference}", LookUpAsync)
+        bookings.MapGet("/{reference}", LookUpAsync).RequireRateLimiting(AbuseLimits.BookingLookup).WithMetadata(byReference)
             .WithName("LookUpBooking").WithSummary("A booking, by its reference and the guest's email.");
         bookings.MapPost("/{reference}/payments", PayAsync).Validate<CardPaymentRequest>().RequireIdempotencyKey()
+            .RequireRateLimiting(AbuseLimits.HoldsAndPayments).WithMetadata(byReference)
             .WithName("PayBooking").WithSummary("Pays a held booking by card, which confirms it.");
-        bookings.MapPost("/{reference}/cancel", CancelAsync).Validate<CancelRequest>()
+        bookings.MapPost("/{reference}/cancel", CancelAsync).Validate<CancelRequest>().RequireRateLimiting(AbuseLimits.BookingLookup).WithMetadata(byReference)
             .WithName("CancelBooking").WithSummary("Cancels a confirmed booking; refunds what the property's policy allows.");
         return app;
     }

@@ -68,6 +68,8 @@ public static class ApplicationServices
 
         services.AddSingleton<IPasswordHasher<StaffUser>, PasswordHasher<StaffUser>>();
         services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
+        services.AddMemoryCache();
+        services.AddOptions<StaffAccessOptions>().BindConfiguration("StaffAccess");
         StaffPolicies.Add(services.AddAuthorizationBuilder());
         // Every Api instance reads the bearer tokens any other issued, and tokens survive a restart.
         services.AddDataProtection().SetApplicationName("HexProperty").PersistKeysToDbContext<HexDbContext>();

@@ -22,11 +22,6 @@ public sealed class StaffUser
     /// <summary>A platform operator: sees the operations page and the dead letters, whatever the agency role.</summary>
     public bool Operator { get; set; }
 
-    /// <summary>Consecutive failed sign-ins; five in a row lock the account for 15 minutes.</summary>
-    public int FailedSignIns { get; set; }
-
-    public DateTimeOffset? LockedUntil { get; set; }
-
     public DateTimeOffset CreatedAt { get; set; }
 }
 

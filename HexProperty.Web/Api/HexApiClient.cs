@@ -194,9 +194,15 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
         return new ApiResult<T>(default, await ApiProblem.ReadAsync(response, ct));
     }
 
-    private static HttpRequestMessage Request(HttpMethod method, string path, object? body, string? idempotencyKey, string? token)
+    private HttpRequestMessage Request(HttpMethod method, string path, object? body, string? idempotencyKey, string? token)
     {
         var request = new HttpRequestMessage(method, path);
+        // The Api limits abuse per client address: it is the visitor's, not this site's (the Api trusts it from us only).
+        if (context.HttpContext?.Connection.RemoteIpAddress is { } visitor)
+        {
+            request.Headers.Add("X-Forwarded-For", visitor.ToString());
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);

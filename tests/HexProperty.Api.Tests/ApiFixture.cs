@@ -3,6 +3,7 @@ using HexProperty.Data.Persistence;
 using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.Redis;
 using HexProperty.Testing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -51,19 +52,45 @@ public sealed class ApiFixture : IAsyncLifetime
         Api.CreateClient().Dispose(); // starts the host now, not in the first test
     }
 
-    /// <summary>Another Api instance on the same database, as a second replica would be.</summary>
-    public WebApplicationFactory<Program> StartApi()
+    /// <summary>
+    /// Another Api instance on the same database, as a second replica would be. Every test's requests come from one
+    /// address here, so the abuse limits are raised out of the way unless <paramref name="shippedLimits"/>; the tests of
+    /// the limits themselves run on an instance with the limits as shipped.
+    /// </summary>
+    public WebApplicationFactory<Program> StartApi(bool shippedLimits = false, Action<IWebHostBuilder>? configure = null)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Production");
-            web.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+            web.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+                services.AddSingleton<IStartupFilter, ClientAddressFilter>();
+            });
+            if (!shippedLimits)
+            {
+                foreach (var limit in new[] { "sign-in", "refresh", "sign-up", "booking-lookup", "holds-and-payments", "anonymous" })
+                {
+                    web.UseSetting($"RateLimits:{limit}:PermitLimit", "1000000");
+                }
+            }
+
+            configure?.Invoke(web);
         });
         _factories.Add(factory);
         return factory;
     }
 
     public HttpClient Client() => Api.CreateClient();
+
+    /// <summary>Tells every Api instance to reread a staff member's access now, after a test changed it in the database.</summary>
+    public void ForgetStaffAccess(Guid userId)
+    {
+        foreach (var factory in _factories)
+        {
+            HexProperty.Api.Identity.StaffAccess.Forget(factory.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>(), userId);
+        }
+    }
 
     /// <summary>A second Api instance (started on first use) whose cache is connected to Redis: another node of the same system.</summary>
     public async Task<WebApplicationFactory<Program>> ReplicaAsync()
@@ -99,6 +126,25 @@ public sealed class ApiFixture : IAsyncLifetime
 
         await Servers.DisposeAsync();
     }
+}
+
+/// <summary>
+/// The in-process server has no client address; this gives each request the address in header
+/// <see cref="Header"/>, or loopback (where the balancer would be) when there is none.
+/// </summary>
+public sealed class ClientAddressFilter : IStartupFilter
+{
+    public const string Header = "X-Test-Remote-Address";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, following) =>
+        {
+            context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(context.Request.Headers[Header].FirstOrDefault() ?? "127.0.0.1");
+            return following(context);
+        });
+        next(app);
+    };
 }
 
 [CollectionDefinition(Name)]

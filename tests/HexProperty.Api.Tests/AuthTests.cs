@@ -1,31 +1,17 @@
 using System.Net;
 using System.Net.Http.Headers;
 using HexProperty.Data.Model;
+using HexProperty.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HexProperty.Api.Tests;
 
 [Collection(ApiCollection.Name)]
 public sealed class AuthTests(ApiFixture api)
 {
-    [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_for_a_while()
-    {
-        var staff = await StaffSession.SignUpAsync(api);
-        var client = api.Client();
-
-        for (var i = 0; i < 5; i++)
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostJsonAsync("/api/auth/sign-in", new { email = staff.Email, password = "wrong password 9" })).StatusCode);
-        }
-
-        var locked = await client.PostJsonAsync("/api/auth/sign-in", new { email = staff.Email, password = staff.Password });
-        api.Clock.Advance(TimeSpan.FromMinutes(16));
-        var later = await client.PostJsonAsync("/api/auth/sign-in", new { email = staff.Email, password = staff.Password });
-
-        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
-    }
-
     [Fact]
     public async Task A_wrong_email_and_a_wrong_password_get_the_same_answer()
     {
@@ -84,6 +70,80 @@ public sealed class AuthTests(ApiFixture api)
         Assert.NotNull((string?)(await renewed.BodyAsync())["accessToken"]);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, signInRefused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Deactivating_a_staff_member_stops_their_token_at_once_here_and_within_the_recheck_on_another_replica()
+    {
+        var owner = await StaffSession.SignUpAsync(api);
+        var agent = await owner.AddStaffAsync(StaffRole.Agent);
+        using var other = api.StartApi(configure: web => web.UseSetting("StaffAccess:Recheck", "00:00:01")).CreateClient();
+        other.DefaultRequestHeaders.Authorization = agent.DefaultRequestHeaders.Authorization;
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/staff/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/staff/me")).StatusCode); // the other replica has read it now
+        var me = await (await agent.GetAsync("/api/staff/me")).BodyAsync();
+
+        await owner.Client.PutJsonAsync($"/api/staff/users/{me["id"]}", new { displayName = "Agent", role = StaffRole.Agent, active = false });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await agent.GetAsync("/api/staff/me")).StatusCode);
+        await Eventually.TrueAsync(async () => (await other.GetAsync("/api/staff/me")).StatusCode == HttpStatusCode.Unauthorized,
+            "the other replica still accepts a deactivated member's token");
+    }
+
+    [Fact]
+    public async Task A_changed_role_applies_to_the_token_already_issued()
+    {
+        var owner = await StaffSession.SignUpAsync(api);
+        var manager = await owner.AddStaffAsync(StaffRole.Manager);
+        var property = await owner.CreatePropertyAsync();
+        var me = await (await manager.GetAsync("/api/staff/me")).BodyAsync();
+        var rename = new { name = "Renamed", type = PropertyType.Studio, addressLine = "a", city = "Porto", country = "PT", latitude = 41m, longitude = -8m, cancellationPolicy = CancellationPolicy.Flexible, currency = "EUR", timeZone = "Europe/Lisbon" };
+        Assert.Equal(HttpStatusCode.OK, (await manager.PutJsonAsync($"/api/staff/properties/{property}", rename)).StatusCode);
+
+        await owner.Client.PutJsonAsync($"/api/staff/users/{me["id"]}", new { displayName = "Demoted", role = StaffRole.Agent, active = true });
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PutJsonAsync($"/api/staff/properties/{property}", rename)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync("/api/staff/bookings")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_or_deactivated_email_costs_one_password_verification_like_a_known_one()
+    {
+        var hasher = new CountingHasher();
+        using var instance = api.StartApi(configure: web => web.ConfigureTestServices(services => services.AddSingleton<IPasswordHasher<StaffUser>>(hasher)));
+        var client = instance.CreateClient();
+        var owner = await StaffSession.SignUpAsync(api);
+        var agentEmail = $"gone-{Guid.NewGuid():N}@agency.test";
+        var added = await (await owner.Client.PostJsonAsync("/api/staff/users", new { email = agentEmail, displayName = "Gone", role = StaffRole.Agent, password = owner.Password })).BodyAsync();
+        await owner.Client.PutJsonAsync($"/api/staff/users/{added["id"]}", new { displayName = "Gone", role = StaffRole.Agent, active = false });
+
+        var costs = new List<int>();
+        foreach (var (email, password) in new[] { (owner.Email, "wrong password 9"), ("nobody-" + owner.Email, "wrong password 9"), (agentEmail, owner.Password) })
+        {
+            var before = hasher.Verifications;
+            var answer = await client.PostJsonAsync("/api/auth/sign-in", new { email, password });
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+            costs.Add(hasher.Verifications - before);
+        }
+
+        Assert.Equal([1, 1, 1], costs);
+    }
+
+    /// <summary>The framework's hasher, counting its verifications.</summary>
+    private sealed class CountingHasher : IPasswordHasher<StaffUser>
+    {
+        private readonly PasswordHasher<StaffUser> _inner = new();
+        private int _verifications;
+
+        public int Verifications => Volatile.Read(ref _verifications);
+
+        public string HashPassword(StaffUser user, string password) => _inner.HashPassword(user, password);
+
+        public PasswordVerificationResult VerifyHashedPassword(StaffUser user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref _verifications);
+            return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
     }
 
     [Fact]

@@ -151,9 +151,7 @@ public sealed class JobsApiTests(ApiFixture api)
     {
         var staff = await StaffSession.SignUpAsync(api);
         Assert.Equal(HttpStatusCode.Forbidden, (await staff.Client.GetAsync("/api/ops/dead-letters")).StatusCode);
-        await SqlAsync("update staff_users set operator = true where email = $1", staff.Email);
-        var client = api.Client();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await StaffSession.SignInAsync(client, staff.Email, staff.Password));
+        var client = await staff.OperatorAsync();
         var letter = Guid.CreateVersion7();
         var eventId = Guid.CreateVersion7();
         var consumer = "tests." + Guid.NewGuid().ToString("N")[..8];

@@ -30,7 +30,16 @@ public sealed class PlatformFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HexProperty_AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, [$"--{LocalServers.DataPathKey}={_data.Path}"]);
         builder.Configuration["AppHost:DashboardApiKey"] = DashboardTelemetry.ApiKey;
-        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api")).WithReplicas(ApiReplicas);
+        var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api")).WithReplicas(ApiReplicas);
+        // Every test's visitors come from one address; the limits themselves are tested in HexProperty.Api.Tests.
+        foreach (var limit in new[] { "sign-in", "refresh", "sign-up", "booking-lookup", "holds-and-payments", "anonymous" })
+        {
+            api.WithEnvironment($"RateLimits__{limit}__PermitLimit", "1000000");
+        }
+
+        // Tests change staff access in the database (an operator flag) and expect the next request to see it.
+        api.WithEnvironment("StaffAccess__Recheck", "00:00:00.001");
+
         App = await builder.BuildAsync();
         _watching = WatchAsync(App.ResourceNotifications, _stop.Token);
         await App.StartAsync();

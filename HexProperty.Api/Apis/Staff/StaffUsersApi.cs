@@ -7,6 +7,7 @@ using HexProperty.Data.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
 namespace HexProperty.Api.Apis.Staff;
@@ -58,7 +59,7 @@ public static class StaffUsersApi
     }
 
     public static async Task<Results<Ok<StaffUserView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, StaffUserUpdate request, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
+        Guid id, StaffUserUpdate request, ClaimsPrincipal user, HexDbContext db, IMemoryCache access, CancellationToken cancellationToken)
     {
         var me = CurrentStaff.From(user);
         var target = await db.StaffUsers.FirstOrDefaultAsync(u => u.Id == id && u.AgencyId == me.AgencyId, cancellationToken);
@@ -76,6 +77,7 @@ public static class StaffUsersApi
         target.Role = request.Role;
         target.Active = request.Active;
         await db.SaveChangesAsync(cancellationToken);
+        StaffAccess.Forget(access, target.Id); // at once here; other replicas within StaffAccessOptions.Recheck
         return TypedResults.Ok(StaffUserView.From(target));
     }
 }
