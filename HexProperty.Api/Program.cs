@@ -4,6 +4,7 @@ using HexProperty.Api.Extensions;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
 using HexProperty.Api.Infrastructure.Idempotency;
+using HexProperty.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ builder.AddAbuseLimits();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders(SecurityHeaders.ApiPolicy, referrerPolicy: "no-referrer");
 app.UseForwardedHeaders(); // the client's address, from the balancer's header only when the balancer sent it
 app.UseExceptionHandler();
 app.UseStatusCodePages();

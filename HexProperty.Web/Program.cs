@@ -1,3 +1,4 @@
+using HexProperty.ServiceDefaults.Security;
 using HexProperty.Web.Api;
 using HexProperty.Web.Components;
 using HexProperty.Web.Endpoints;
@@ -28,6 +29,14 @@ builder.Services.AddProblemDetails(); // the exception middleware requires a fal
 var dataProtection = builder.Services.AddDataProtection().SetApplicationName("hexproperty-web");
 if (builder.Configuration["DataProtection:KeysPath"] is { Length: > 0 } keys)
 {
+    // The keys decrypt every cookie: their folder is the site's user's alone, before the first key is written into it.
+    if (!OperatingSystem.IsWindows())
+    {
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(keys, OwnerOnly);
+        File.SetUnixFileMode(keys, OwnerOnly);
+    }
+
     dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
 }
 
@@ -35,17 +44,25 @@ builder.Services.AddAuthentication(StaffClaims.Scheme).AddCookie(StaffClaims.Sch
 {
     options.Cookie.Name = StaffClaims.CookieName;
     options.Cookie.HttpOnly = true;
-    options.Cookie.SameSite = SameSiteMode.Lax;
+    options.Cookie.SameSite = SameSiteMode.Lax; // Lax: a link from an e-mail to a staff page arrives signed in
+    options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
     options.LoginPath = "/staff/sign-in";
     options.AccessDeniedPath = "/staff/forbidden";
     options.SlidingExpiration = false;
 });
+// The antiforgery cookie is HttpOnly and SameSite=Strict by default; Secure whenever the site is served over HTTPS.
+builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(StaffClaims.OperatorPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(StaffClaims.Operator, "true"));
 builder.Services.AddCascadingAuthenticationState();
 
 var app = builder.Build();
 
+// Every page loads only the site's own scripts, styles and fonts; photos may come from anywhere over HTTPS. The one
+// inline style allowed is the empty one (its hash below), which htmx writes on the elements it swaps in: it styles nothing.
+app.UseSecurityHeaders(
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-hashes' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='; "
+    + "img-src 'self' https: data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
 app.UseExceptionHandler();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuthentication();

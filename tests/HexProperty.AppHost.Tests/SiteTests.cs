@@ -38,7 +38,11 @@ public sealed class SiteTests(PlatformFixture fixture)
         await using var browser = await TestBrowser.StartAsync();
         var page = browser.Page;
 
-        await browser.VisitAsync(Web + "/search", "site-search-empty");
+        var searchPage = await browser.VisitAsync(Web + "/search", "site-search-empty");
+        var headers = await searchPage!.AllHeadersAsync();
+        Assert.Contains("frame-ancestors 'none'", headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Equal("nosniff", headers["x-content-type-options"]);
+        Assert.Equal("strict-origin-when-cross-origin", headers["referrer-policy"]);
         await page.GetByLabel("City").FillAsync(agency.City);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         var result = page.Locator($".result[data-property='{agency.PropertyId}']");

@@ -14,11 +14,15 @@ internal sealed class TestBrowser : IAsyncDisposable
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
 
-    private TestBrowser(IPlaywright playwright, IBrowser browser, IPage page)
+    /// <summary>What the Content-Security-Policy refused on any page of any visitor of this browser.</summary>
+    private readonly List<string> _refusals;
+
+    private TestBrowser(IPlaywright playwright, IBrowser browser, IPage page, List<string> refusals)
     {
         _playwright = playwright;
         _browser = browser;
         Page = page;
+        _refusals = refusals;
     }
 
     /// <summary>The first visitor's page.</summary>
@@ -34,13 +38,14 @@ internal sealed class TestBrowser : IAsyncDisposable
             ExecutablePath = ChromiumPath,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
-        return new TestBrowser(playwright, browser, await NewVisitorAsync(browser));
+        var refusals = new List<string>();
+        return new TestBrowser(playwright, browser, await NewVisitorAsync(browser, refusals), refusals);
     }
 
     /// <summary>Another visitor: a new browser context, sharing nothing with the others; optionally with JavaScript off.</summary>
-    public Task<IPage> NewVisitorAsync(bool javaScript = true) => NewVisitorAsync(_browser, javaScript);
+    public Task<IPage> NewVisitorAsync(bool javaScript = true) => NewVisitorAsync(_browser, _refusals, javaScript);
 
-    private static async Task<IPage> NewVisitorAsync(IBrowser browser, bool javaScript = true)
+    private static async Task<IPage> NewVisitorAsync(IBrowser browser, List<string> refusals, bool javaScript = true)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -50,6 +55,17 @@ internal sealed class TestBrowser : IAsyncDisposable
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
+        // The site's Content-Security-Policy must let its own pages work: chromium reports each refusal on the console.
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (refusals)
+                {
+                    refusals.Add($"{page.Url}: {message.Text}");
+                }
+            }
+        };
         return page;
     }
 
@@ -86,5 +102,6 @@ internal sealed class TestBrowser : IAsyncDisposable
     {
         await _browser.CloseAsync(); // ends chromium and its helpers
         _playwright.Dispose(); // ends the Playwright driver process
+        Assert.True(_refusals.Count == 0, "The Content-Security-Policy refused what a page needs:\n" + string.Join('\n', _refusals));
     }
 }
