@@ -178,8 +178,7 @@ public static class StartupSummary
             }
 
             var path = Path.Combine(dataRoot, ConnectionsFileName);
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { ConnectionStrings = connectionStrings, Uris = uris, services }, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            await PrivateFile.WriteAsync(path, JsonSerializer.Serialize(new { ConnectionStrings = connectionStrings, Uris = uris, services }, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
             return path;
         }
     }

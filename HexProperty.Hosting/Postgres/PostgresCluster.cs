@@ -56,8 +56,7 @@ internal sealed class PostgresCluster(LocalPostgresResource server, string postg
             await SetPasswordAsync(password, cancellationToken);
         }
 
-        await File.WriteAllTextAsync(PasswordFingerprintFile, Fingerprint(password), cancellationToken);
-        File.SetUnixFileMode(PasswordFingerprintFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await PrivateFile.WriteAsync(PasswordFingerprintFile, Fingerprint(password), cancellationToken);
         // Rewritten on every start, so a changed setting applies without touching the cluster; the port comes as an argument.
         await File.WriteAllTextAsync(Path.Combine(server.ClusterDirectory, "hexproperty.conf"), Settings, cancellationToken);
     }
@@ -72,8 +71,7 @@ internal sealed class PostgresCluster(LocalPostgresResource server, string postg
 
         logger.LogInformation("Initialising a new PostgreSQL cluster in {Directory}", server.ClusterDirectory);
         var passwordFile = Path.Combine(server.DataDirectory, ".initdb-password");
-        await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
-        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await PrivateFile.WriteAsync(passwordFile, password, cancellationToken);
         try
         {
             if (RunAs is { } user)

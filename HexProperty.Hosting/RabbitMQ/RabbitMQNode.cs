@@ -24,13 +24,13 @@ internal static class RabbitMQNode
 
         var definitions = Path.Combine(node.DataDirectory, "definitions.json");
         var password = await node.PasswordParameter.GetValueAsync(cancellationToken) ?? throw new InvalidOperationException("No RabbitMQ password.");
-        await WritePrivateAsync(definitions, JsonSerializer.Serialize(new
+        await PrivateFile.WriteAsync(definitions, JsonSerializer.Serialize(new
         {
             users = new[] { new { name = LocalRabbitMQResource.UserName, password_hash = HashPassword(password), hashing_algorithm = "rabbit_password_hashing_sha256", tags = new[] { "administrator" } } },
             vhosts = new[] { new { name = "/" } },
             permissions = new[] { new { user = LocalRabbitMQResource.UserName, vhost = "/", configure = ".*", write = ".*", read = ".*" } },
         }), cancellationToken);
-        await WritePrivateAsync(ConfigFile(node), string.Join('\n',
+        await PrivateFile.WriteAsync(ConfigFile(node), string.Join('\n',
         [
             "# Written by the HexProperty AppHost at every start; the ports come as environment variables.",
             "definitions.import_backend = local_filesystem",
@@ -52,9 +52,4 @@ internal static class RabbitMQNode
         return Convert.ToBase64String([.. salt, .. hash]);
     }
 
-    private static async Task WritePrivateAsync(string path, string text, CancellationToken cancellationToken)
-    {
-        await File.WriteAllTextAsync(path, text, cancellationToken);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-    }
 }

@@ -26,7 +26,7 @@ public static class LocalRedisBuilderExtensions
         {
             // The password stays off the command line, where ps would show it.
             Directory.CreateDirectory(redis.DataDirectory);
-            await File.WriteAllTextAsync(redis.ConfigFile, string.Join('\n',
+            await PrivateFile.WriteAsync(redis.ConfigFile, string.Join('\n',
             [
                 "# Written by the HexProperty AppHost at every start; the port comes as an argument.",
                 "bind 127.0.0.1",
@@ -40,7 +40,6 @@ public static class LocalRedisBuilderExtensions
                 "logfile \"\"",
                 "",
             ]), cancellationToken);
-            File.SetUnixFileMode(redis.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         });
 
         string? connectionString = null;

@@ -69,8 +69,21 @@ public sealed partial class JobRunner(
                 _running[job.Id] = (type, run.Task);
                 _ = Task.Run(async () =>
                 {
-                    await RunAsync(handler, job, stoppingToken);
-                    run.SetResult();
+                    try
+                    {
+                        await RunAsync(handler, job, stoppingToken);
+                    }
+                    catch (Exception e)
+                    {
+                        LogCleanupFailed(e, job.Id);
+                    }
+                    finally
+                    {
+                        // Whatever failed, the slot is given back and shutdown does not wait on this job forever.
+                        _running.TryRemove(job.Id, out _);
+                        run.TrySetResult();
+                        _wake.Release();
+                    }
                 }, CancellationToken.None);
             }
         }
@@ -131,9 +144,6 @@ public sealed partial class JobRunner(
             {
                 File.Delete(partial.Path);
             }
-
-            _running.TryRemove(job.Id, out _);
-            _wake.Release();
         }
     }
 
@@ -261,6 +271,9 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the end of job {Id} ({Error}); it will be requeued")]
     private partial void LogFinishFailed(Guid id, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cleaning up after job {Id} failed; its slot is free again")]
+    private partial void LogCleanupFailed(Exception exception, Guid id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report progress of job {Id}: {Error}")]
     private partial void LogReportFailed(Guid id, string error);

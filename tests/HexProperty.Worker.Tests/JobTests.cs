@@ -109,6 +109,25 @@ public sealed class JobTests(WorkerFixture worker, ITestOutputHelper output)
         Assert.True(await worker.ScalarAsync<long>("select count(*) from daily_stats where property_id = $1", agency.PropertyId) >= 700);
     }
 
+    [Fact]
+    public async Task A_job_whose_cleanup_fails_gives_its_slot_back_to_the_next_job_of_its_type()
+    {
+        var agency = await worker.AgencyWithBookingsAsync(1);
+        // The type runs one at a time: the second can start only if the first's slot came back.
+        var failing = await BulkAgency.EnqueueJobAsync(worker.DataSource, agency, CleanupFailsHandler.JobType, new { cleanupFails = true }, priority: 9);
+        try
+        {
+            var next = await BulkAgency.EnqueueJobAsync(worker.DataSource, agency, CleanupFailsHandler.JobType, new { }, priority: 1);
+
+            Assert.Equal("Failed", (await WaitFinishedAsync(failing, failureExpected: true)).Status);
+            Assert.Equal("Succeeded", (await WaitFinishedAsync(next)).Status);
+        }
+        finally
+        {
+            Directory.Delete(CleanupFailsHandler.UndeletablePath(failing), recursive: true);
+        }
+    }
+
     private Task<Guid> EnqueueAsync(BulkAgency.Created agency, object parameters, int priority = 5) =>
         BulkAgency.EnqueueJobAsync(worker.DataSource, agency, parameters is ExportParameters ? JobTypes.Export : JobTypes.StatsRebuild, parameters, priority);
 
@@ -122,7 +141,7 @@ public sealed class JobTests(WorkerFixture worker, ITestOutputHelper output)
             reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7));
     }
 
-    private async Task<JobRow> WaitFinishedAsync(Guid id, Action<JobRow>? observe = null)
+    private async Task<JobRow> WaitFinishedAsync(Guid id, Action<JobRow>? observe = null, bool failureExpected = false)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         while (true)
@@ -131,7 +150,7 @@ public sealed class JobTests(WorkerFixture worker, ITestOutputHelper output)
             observe?.Invoke(row);
             if (row.Status is "Succeeded" or "Failed" or "Cancelled")
             {
-                Assert.True(row.Status != "Failed", row.Error);
+                Assert.True(failureExpected || row.Status != "Failed", row.Error);
                 return row;
             }
 

@@ -4,8 +4,11 @@ using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.RabbitMQ;
 using HexProperty.Hosting.Redis;
 using HexProperty.Testing;
+using HexProperty.Worker.Jobs;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using seed::HexProperty.Seed;
@@ -50,7 +53,11 @@ public sealed class WorkerFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Email__PickupFolder", Mail);
         Environment.SetEnvironmentVariable("Jobs__ProgressInterval", "00:00:00.100");
         Environment.SetEnvironmentVariable("Jobs__PollInterval", "00:00:00.200");
-        Worker = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseEnvironment("Production"));
+        Worker = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.ConfigureTestServices(services => services.AddSingleton<IJobHandler, CleanupFailsHandler>());
+        });
         Worker.CreateClient().Dispose(); // starts the host
     }
 
@@ -105,4 +112,28 @@ public sealed class WorkerFixture : IAsyncLifetime
 public sealed class WorkerCollection : ICollectionFixture<WorkerFixture>
 {
     public const string Name = "worker";
+}
+
+/// <summary>
+/// A job type of the tests: with parameters <c>{"cleanupFails": true}</c> it leaves a "partial file" the runner cannot
+/// delete (a directory at that path) and fails, so the runner's cleanup after it throws; otherwise it succeeds.
+/// </summary>
+public sealed class CleanupFailsHandler : IJobHandler
+{
+    public const string JobType = "test-cleanup";
+
+    public string Type => JobType;
+
+    public static string UndeletablePath(Guid jobId) => Path.Combine(Path.GetTempPath(), $"hexproperty-undeletable-{jobId:N}");
+
+    public Task RunAsync(JobContext job, CancellationToken cancellationToken)
+    {
+        if (!job.Parameters.Contains("cleanupFails", StringComparison.Ordinal))
+        {
+            return Task.CompletedTask;
+        }
+
+        job.Result = new JobResultFile(Directory.CreateDirectory(UndeletablePath(job.Id)).FullName, 0, "");
+        throw new InvalidOperationException("the job failed, leaving a partial file behind");
+    }
 }
