@@ -35,13 +35,16 @@ public static class AbuseLimits
 
     private static readonly string[] Policies = [SignIn, Refresh, SignUp, BookingLookup, HoldsAndPayments];
 
+    /// <summary>Every limit's name: its configuration section is <c>RateLimits:{name}</c>.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Policies, Anonymous];
+
     /// <summary>Marks an endpoint whose target (a route value) is limited too, whichever addresses the requests come from.</summary>
     public sealed record PerTarget(string Policy, string RouteValue);
 
     public static WebApplicationBuilder AddAbuseLimits(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        foreach (var name in Policies.Append(Anonymous))
+        foreach (var name in Names)
         {
             services.AddOptions<AbuseLimit>(name).BindConfiguration("RateLimits:" + name)
                 .Validate(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero, $"RateLimits:{name} needs a PermitLimit and a Window above zero");
@@ -98,14 +101,11 @@ public static class AbuseLimits
 
     private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    private static RateLimitPartition<string> Window(HttpContext context, string policy, string key)
-    {
-        var limit = context.RequestServices.GetRequiredService<IOptionsMonitor<AbuseLimit>>().Get(policy);
-        return RateLimitPartition.GetFixedWindowLimiter($"{policy}|{key}", _ => new FixedWindowRateLimiterOptions
+    /// <summary>The partition of <paramref name="key"/>; its limit is read from configuration only when the partition is first made.</summary>
+    private static RateLimitPartition<string> Window(HttpContext context, string policy, string key) =>
+        RateLimitPartition.GetFixedWindowLimiter($"{policy}|{key}", _ =>
         {
-            PermitLimit = limit.PermitLimit,
-            Window = limit.Window,
-            QueueLimit = 0,
+            var limit = context.RequestServices.GetRequiredService<IOptionsMonitor<AbuseLimit>>().Get(policy);
+            return new FixedWindowRateLimiterOptions { PermitLimit = limit.PermitLimit, Window = limit.Window, QueueLimit = 0 };
         });
-    }
 }

@@ -69,7 +69,7 @@ public sealed class ApiFixture : IAsyncLifetime
             });
             if (!shippedLimits)
             {
-                foreach (var limit in new[] { "sign-in", "refresh", "sign-up", "booking-lookup", "holds-and-payments", "anonymous" })
+                foreach (var limit in HexProperty.Api.Infrastructure.AbuseLimits.Names)
                 {
                     web.UseSetting($"RateLimits:{limit}:PermitLimit", "1000000");
                 }
