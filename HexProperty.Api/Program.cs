@@ -45,6 +45,7 @@ api.MapStaffUsersApi();
 api.MapStaffJobsApi();
 api.MapStaffNotificationsApi();
 api.MapStaffDashboardApi();
+api.MapStaffAuditApi();
 api.MapOperationsApi();
 
 app.Run();

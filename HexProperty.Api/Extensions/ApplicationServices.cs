@@ -28,7 +28,16 @@ public static class ApplicationServices
         // One pool for EF Core and the raw SQL of the read paths, outbox and idempotency store: Aspire's data source,
         // which the context is built on and then enriched (retries, health check, telemetry) by Aspire's integration.
         builder.AddNpgsqlDataSource("hexdb", configureDataSourceBuilder: DatabaseTracing.OnlyWithinOperations);
-        services.AddDbContextPool<HexDbContext>((provider, options) => options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
+        // Pooled contexts, each handed out acting for the request's agency (the tenancy walls: AgencyScope).
+        services.AddPooledDbContextFactory<HexDbContext>((provider, options) => HexDbContext.Configure(options, provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddHttpContextAccessor();
+        services.AddScoped<IAgencyScope, StaffAgencyScope>();
+        services.AddScoped(provider =>
+        {
+            var db = provider.GetRequiredService<IDbContextFactory<HexDbContext>>().CreateDbContext();
+            db.Scope = provider.GetRequiredService<IAgencyScope>();
+            return db;
+        });
         builder.EnrichNpgsqlDbContext<HexDbContext>();
         builder.AddApiCaching();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);

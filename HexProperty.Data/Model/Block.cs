@@ -1,7 +1,7 @@
 namespace HexProperty.Data.Model;
 
 /// <summary>Nights a unit is closed: the owner's own use, or maintenance.</summary>
-public sealed class Block
+public sealed class Block : IAgencyOwned
 {
     public Guid Id { get; set; }
 

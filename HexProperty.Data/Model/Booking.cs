@@ -7,7 +7,7 @@ namespace HexProperty.Data.Model;
 /// including, check-out, so one stay may end the day the next begins. Starts Held for a few minutes, then
 /// Held -> Confirmed (paid) -> CheckedIn -> Completed, or Held -> Expired, or Confirmed -> Cancelled.
 /// </summary>
-public sealed class Booking
+public sealed class Booking : IAgencyOwned
 {
     public Guid Id { get; set; }
 

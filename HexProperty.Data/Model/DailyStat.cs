@@ -1,7 +1,7 @@
 namespace HexProperty.Data.Model;
 
 /// <summary>One property's figures for one day, maintained by the Worker (table daily_stats); see DailyStats.</summary>
-public sealed class DailyStat
+public sealed class DailyStat : IAgencyOwned
 {
     public Guid PropertyId { get; set; }
 

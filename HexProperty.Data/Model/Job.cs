@@ -4,7 +4,7 @@ namespace HexProperty.Data.Model;
 /// Background work a staff member asked for (an export, a statistics rebuild): queued by the Api, run by a Worker, which
 /// reports rows done of rows total while it runs; cancellable until it finishes. Table jobs.
 /// </summary>
-public sealed class Job
+public sealed class Job : IAgencyOwned
 {
     public Guid Id { get; set; }
 

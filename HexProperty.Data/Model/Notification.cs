@@ -1,7 +1,7 @@
 namespace HexProperty.Data.Model;
 
 /// <summary>Something a staff member should know (a booking confirmed, an export ready), written by the Worker. Table notifications.</summary>
-public sealed class Notification
+public sealed class Notification : IAgencyOwned
 {
     public Guid Id { get; set; }
 

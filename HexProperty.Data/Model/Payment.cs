@@ -1,7 +1,7 @@
 namespace HexProperty.Data.Model;
 
 /// <summary>Money a guest paid for a booking (or staff recorded as paid).</summary>
-public sealed class Payment
+public sealed class Payment : IAgencyOwned
 {
     public Guid Id { get; set; }
 
@@ -44,7 +44,7 @@ public enum PaymentStatus
 }
 
 /// <summary>Money returned to a guest when a booking is cancelled, as the property's cancellation policy allows.</summary>
-public sealed class Refund
+public sealed class Refund : IAgencyOwned
 {
     public Guid Id { get; set; }
 

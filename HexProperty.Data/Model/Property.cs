@@ -1,7 +1,7 @@
 namespace HexProperty.Data.Model;
 
 /// <summary>A place an agency lets, with one or more bookable units.</summary>
-public sealed class Property
+public sealed class Property : IAgencyOwned
 {
     public Guid Id { get; set; }
 

@@ -5,7 +5,7 @@ namespace HexProperty.Data.Model;
 /// base rate); a weekend uplift raises Friday and Saturday nights; a stay-length discount takes a percentage off
 /// stays of at least N nights; a tax adds a percentage and/or an amount per guest per night.
 /// </summary>
-public sealed class RateRule
+public sealed class RateRule : IAgencyOwned
 {
     public Guid Id { get; set; }
 

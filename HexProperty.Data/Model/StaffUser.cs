@@ -1,7 +1,7 @@
 namespace HexProperty.Data.Model;
 
 /// <summary>A member of an agency's staff; signs in with email and password and sees only the agency's data.</summary>
-public sealed class StaffUser
+public sealed class StaffUser : IAgencyOwned
 {
     public Guid Id { get; set; }
 

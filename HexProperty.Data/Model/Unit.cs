@@ -1,7 +1,7 @@
 namespace HexProperty.Data.Model;
 
 /// <summary>A bookable unit of a property (an apartment in a building, a room in a guesthouse, the whole house).</summary>
-public sealed class Unit
+public sealed class Unit : IAgencyOwned
 {
     public Guid Id { get; set; }
 

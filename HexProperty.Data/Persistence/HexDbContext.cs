@@ -9,11 +9,23 @@ namespace HexProperty.Data.Persistence;
 
 /// <summary>
 /// The booking platform's database (hexdb). The schema comes from the hand-written migrations; this maps it:
-/// snake_case names, enums as their names, the stored quote as jsonb.
+/// snake_case names, enums as their names, the stored quote as jsonb. A context acting for an agency
+/// (<see cref="Scope"/>) sees and changes only that agency's rows (<see cref="AgencyScope"/>'s two walls), and its
+/// staff changes are written to the audit trail in the same transaction (<see cref="AuditTrail"/>).
 /// </summary>
 public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     private static readonly JsonSerializerOptions QuoteJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The context's options on a data source: Npgsql, and the second tenancy wall (<see cref="AgencyScope"/>).</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, Npgsql.NpgsqlDataSource dataSource) =>
+        options.UseNpgsql(dataSource).AddInterceptors(AgencyScope.Wall);
+
+    /// <summary>Who this context acts for; set each time the context is handed out (it is pooled). Null: no agency.</summary>
+    public IAgencyScope? Scope { get; set; }
+
+    /// <summary>The agency every query of this context is kept to, or null for none (read by the query filters).</summary>
+    public Guid? AgencyId => Scope?.AgencyId;
 
     public DbSet<Agency> Agencies => Set<Agency>();
 
@@ -49,8 +61,22 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
 
     public DbSet<Schedule> Schedules => Set<Schedule>();
 
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
     /// <summary>ASP.NET Core's data protection keys (they sign the Api's bearer tokens), shared by every Api instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AuditTrail.Record(this);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AuditTrail.Record(this);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -70,6 +96,16 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
         model.Entity<Schedule>().HasKey(s => s.Name);
         model.Entity<Property>().HasMany(p => p.Units).WithOne(u => u.Property).HasForeignKey(u => u.PropertyId);
         model.Entity<Unit>().HasMany(u => u.RateRules).WithOne().HasForeignKey(r => r.UnitId);
+        model.Entity<AuditEntry>().Property(a => a.Before).HasColumnType("jsonb");
+        model.Entity<AuditEntry>().Property(a => a.After).HasColumnType("jsonb");
+
+        // The first tenancy wall: acting for an agency, a query sees that agency's rows only, however it was written.
+        model.Entity<Agency>().HasQueryFilter(a => AgencyId == null || a.Id == AgencyId);
+        foreach (var owned in model.Model.GetEntityTypes().Select(e => e.ClrType).Where(typeof(IAgencyOwned).IsAssignableFrom).ToList())
+        {
+            var keep = typeof(HexDbContext).GetMethod(nameof(KeepToAgency), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+            keep.MakeGenericMethod(owned).Invoke(this, [model]);
+        }
 
         foreach (var entity in model.Model.GetEntityTypes())
         {
@@ -89,6 +125,10 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
             }
         }
     }
+
+    private void KeepToAgency<T>(ModelBuilder model)
+        where T : class, IAgencyOwned =>
+        model.Entity<T>().HasQueryFilter(e => AgencyId == null || EF.Property<Guid>(e, nameof(IAgencyOwned.AgencyId)) == AgencyId);
 
     /// <summary>PropertyId -> property_id, StaffUsers -> staff_users, CardLast4 -> card_last4.</summary>
     internal static string SnakeCase(string name)
