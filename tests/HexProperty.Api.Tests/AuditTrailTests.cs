@@ -21,8 +21,18 @@ public sealed class AuditTrailTests(ApiFixture api)
         var property = await owner.CreatePropertyAsync(name: "Casa Audit");
         var rename = new
         {
-            name = "Casa Audited", description = "A test property", type = PropertyType.Apartment, addressLine = "Rua Direita 1", city = "Lisbon", country = "PT",
-            latitude = 38.71m, longitude = -9.14m, amenities = new[] { "wifi" }, cancellationPolicy = CancellationPolicy.Moderate, currency = "EUR", timeZone = "Europe/Lisbon",
+            name = "Casa Audited",
+            description = "A test property",
+            type = PropertyType.Apartment,
+            addressLine = "Rua Direita 1",
+            city = "Lisbon",
+            country = "PT",
+            latitude = 38.71m,
+            longitude = -9.14m,
+            amenities = new[] { "wifi" },
+            cancellationPolicy = CancellationPolicy.Moderate,
+            currency = "EUR",
+            timeZone = "Europe/Lisbon",
         };
         Assert.Equal(HttpStatusCode.OK, (await owner.Client.PutJsonAsync($"/api/staff/properties/{property}", rename)).StatusCode);
         var unit = await owner.CreateUnitAsync(property);

@@ -87,8 +87,15 @@ public sealed class TenancyWallTests(ApiFixture api)
         var now = DateTimeOffset.UtcNow;
         db.Properties.Add(new Property
         {
-            Id = Guid.CreateVersion7(), AgencyId = theirs.AgencyId, Name = "Planted", AddressLine = "x", City = "x", Country = "PT", Currency = "EUR",
-            CreatedAt = now, UpdatedAt = now,
+            Id = Guid.CreateVersion7(),
+            AgencyId = theirs.AgencyId,
+            Name = "Planted",
+            AddressLine = "x",
+            City = "x",
+            Country = "PT",
+            Currency = "EUR",
+            CreatedAt = now,
+            UpdatedAt = now,
         });
         var planted = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, Assert.IsType<PostgresException>(planted.InnerException).SqlState);
