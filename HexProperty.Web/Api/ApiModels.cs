@@ -124,3 +124,8 @@ public sealed record DatabaseSection<T>(IReadOnlyList<T> Rows, string? Unavailab
 public sealed record SlowStatement(string Query, long Calls, double MeanMs, double TotalMs, long Rows);
 
 public sealed record UnusedIndex(string Table, string Index, long SizeBytes);
+
+/// <summary>One staff change from the agency's audit trail; before and after hold the fields (for a change, those that changed).</summary>
+public sealed record AuditEntryView(
+    Guid Id, DateTimeOffset At, Guid ActorId, string ActorName, string Action, string Entity, Guid EntityId,
+    System.Text.Json.JsonElement? Before, System.Text.Json.JsonElement? After);

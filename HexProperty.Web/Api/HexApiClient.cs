@@ -100,6 +100,9 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
     public Task<ApiResult<Page<StaffBookingRow>>> BookingsAsync(IReadOnlyDictionary<string, string?> query, CancellationToken ct) =>
         StaffAsync<Page<StaffBookingRow>>(HttpMethod.Get, "/api/staff/bookings" + Query(query), null, ct);
 
+    public Task<ApiResult<Page<AuditEntryView>>> AuditAsync(IReadOnlyDictionary<string, string?> query, CancellationToken ct) =>
+        StaffAsync<Page<AuditEntryView>>(HttpMethod.Get, "/api/staff/audit" + Query(query), null, ct);
+
     public Task<ApiResult<JobView>> EnqueueExportAsync(object parameters, CancellationToken ct) =>
         StaffAsync<JobView>(HttpMethod.Post, "/api/staff/jobs", new { type = "export", parameters }, ct);
 

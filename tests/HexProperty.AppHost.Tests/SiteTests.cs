@@ -236,6 +236,14 @@ public sealed class SiteTests(PlatformFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Mark all as read" }).ClickAsync();
         await page.Locator("[data-unread='0']").WaitForAsync();
 
+        // The owner's audit trail: the block just closed is the newest change; the rule's filter finds the rule, by name.
+        await browser.VisitAsync($"{Web}/staff/audit", "site-staff-audit");
+        Assert.Equal("block", await page.Locator("#audit tbody tr").First.GetAttributeAsync("data-entity"));
+        await page.Locator("#entity").SelectOptionAsync("rate-rule");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await page.WaitForURLAsync("**/staff/audit?entity=rate-rule**");
+        Assert.Contains("Summer", await page.Locator("#audit tbody tr[data-entity='rate-rule'][data-action='Created']").First.TextContentAsync(), StringComparison.Ordinal);
+
         // Not an operator: the operations page is refused, with a page that says so.
         await page.GotoAsync($"{Web}/staff/ops");
         Assert.Contains("/staff/forbidden", page.Url, StringComparison.Ordinal);
