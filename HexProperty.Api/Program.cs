@@ -14,7 +14,8 @@ builder.AddAbuseLimits();
 
 var app = builder.Build();
 
-app.UseSecurityHeaders(SecurityHeaders.ApiPolicy, referrerPolicy: "no-referrer");
+// JSON everywhere, except the API reference page, which runs Scalar's script (served by the Api itself).
+app.UseSecurityHeaders(context => context.Request.Path.StartsWithSegments("/scalar") ? ApiReference.Policy : SecurityHeaders.ApiPolicy, referrerPolicy: "no-referrer");
 app.UseForwardedHeaders(); // the client's address, from the balancer's header only when the balancer sent it
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -25,6 +26,7 @@ app.UseRateLimiter(); // after authentication: signed-in staff are not "anonymou
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapOpenApi();
+app.MapApiReference();
 app.MapDefaultEndpoints();
 // Every operation's input passes the same edge checks (control characters, lengths, dates arithmetic can take).
 var api = app.MapGroup("").GuardInput();

@@ -15,7 +15,8 @@ public static class AgenciesApi
     public static IEndpointRouteBuilder MapAgenciesApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/agencies", SignUpAsync).Validate<AgencySignUp>().RequireRateLimiting(AbuseLimits.SignUp)
-            .WithName("SignUpAgency").WithTags("Staff").WithSummary("Creates an agency and its owner, who can then sign in.");
+            .WithName("SignUpAgency")
+            .ProducesProblem(StatusCodes.Status409Conflict).WithTags("Staff").WithSummary("Creates an agency and its owner, who can then sign in.");
         return app;
     }
 

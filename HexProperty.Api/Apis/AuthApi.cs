@@ -25,9 +25,9 @@ public static class AuthApi
     {
         var auth = app.MapGroup("/api/auth").WithTags("Staff");
         auth.MapPost("/sign-in", SignInAsync).Validate<SignInRequest>().RequireRateLimiting(AbuseLimits.SignIn)
-            .WithName("SignIn").WithSummary("Exchanges email and password for a bearer token.");
+            .WithName("SignIn").Produces<Microsoft.AspNetCore.Authentication.BearerToken.AccessTokenResponse>().WithSummary("Exchanges email and password for a bearer token.");
         auth.MapPost("/refresh", RefreshAsync).RequireRateLimiting(AbuseLimits.Refresh)
-            .WithName("RefreshToken").WithSummary("Exchanges a refresh token for a new bearer token, if the account is still active.");
+            .WithName("RefreshToken").Produces<Microsoft.AspNetCore.Authentication.BearerToken.AccessTokenResponse>().WithSummary("Exchanges a refresh token for a new bearer token, if the account is still active.");
         app.MapGet("/api/staff/me", Me).RequireAuthorization(StaffPolicies.Staff)
             .WithName("Me").WithTags("Staff").WithSummary("The signed-in staff member.");
         return app;

@@ -21,14 +21,18 @@ public static class BookingsApi
         var bookings = app.MapGroup("/api/bookings").WithTags("Guests");
         var byReference = new AbuseLimits.PerTarget(AbuseLimits.BookingLookup, "reference");
         bookings.MapPost("/", HoldAsync).Validate<HoldRequest>().RequireIdempotencyKey().RequireRateLimiting(AbuseLimits.HoldsAndPayments)
-            .WithName("HoldStay").WithSummary("Holds a unit's nights for the guest while they pay.");
+            .WithName("HoldStay")
+            .ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Holds a unit's nights for the guest while they pay.");
         bookings.MapGet("/{reference}", LookUpAsync).RequireRateLimiting(AbuseLimits.BookingLookup).WithMetadata(byReference)
             .WithName("LookUpBooking").WithSummary("A booking, by its reference and the guest's email.");
         bookings.MapPost("/{reference}/payments", PayAsync).Validate<CardPaymentRequest>().RequireIdempotencyKey()
             .RequireRateLimiting(AbuseLimits.HoldsAndPayments).WithMetadata(byReference)
-            .WithName("PayBooking").WithSummary("Pays a held booking by card, which confirms it.");
+            .WithName("PayBooking")
+            .ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Pays a held booking by card, which confirms it.");
         bookings.MapPost("/{reference}/cancel", CancelAsync).Validate<CancelRequest>().RequireRateLimiting(AbuseLimits.BookingLookup).WithMetadata(byReference)
-            .WithName("CancelBooking").WithSummary("Cancels a confirmed booking; refunds what the property's policy allows.");
+            .WithName("CancelBooking")
+            .ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Cancels a confirmed booking; refunds what the property's policy allows.");
         return app;
     }
 

@@ -23,9 +23,13 @@ public static class OperationsApi
         var ops = app.MapGroup("/api/ops").WithTags("Operations").RequireAuthorization(StaffPolicies.Operator);
         ops.MapGet("/overview", OverviewAsync).WithName("OperationsOverview")
             .WithSummary("Cache per profile, p50/p95/p99 per endpoint, breakers, queue depths, jobs of the last day, slowest statements, unused indexes.");
-        ops.MapGet("/dead-letters", DeadLettersAsync).WithName("ListDeadLetters");
-        ops.MapPost("/dead-letters/{id:guid}/replay", ReplayAsync).WithName("ReplayDeadLetter");
-        ops.MapGet("/schedules", SchedulesAsync).WithName("ListSchedules");
+        ops.MapGet("/dead-letters", DeadLettersAsync).WithName("ListDeadLetters")
+            .WithSummary("Events a consumer gave up on, newest first.");
+        ops.MapPost("/dead-letters/{id:guid}/replay", ReplayAsync).WithName("ReplayDeadLetter")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Sends a dead-lettered event back to its consumer.");
+        ops.MapGet("/schedules", SchedulesAsync).WithName("ListSchedules")
+            .WithSummary("The Worker's schedules: when each last ran, how it went, when it runs next.");
         return app;
     }
 

@@ -11,7 +11,8 @@ public static class QuotesApi
     public static IEndpointRouteBuilder MapQuotesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/units/{id:guid}/quote", QuoteAsync)
-            .WithName("QuoteStay").WithTags("Guests").WithSummary("Prices a stay: each night, discount, cleaning, taxes, total.");
+            .WithName("QuoteStay")
+            .ProducesProblem(StatusCodes.Status409Conflict).WithTags("Guests").WithSummary("Prices a stay: each night, discount, cleaning, taxes, total.");
         return app;
     }
 

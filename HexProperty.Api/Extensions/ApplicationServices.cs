@@ -56,7 +56,7 @@ public static class ApplicationServices
         // Binding failures throw, so BadRequestExceptionHandler can name the field; otherwise they are a bare 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiContract.Configure);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PropertyClock>();

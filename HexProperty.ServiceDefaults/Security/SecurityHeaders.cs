@@ -19,12 +19,16 @@ public static class SecurityHeaders
     public const string StrictTransportSecurity = "max-age=31536000; includeSubDomains";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, string contentSecurityPolicy, string referrerPolicy = "strict-origin-when-cross-origin") =>
+        app.UseSecurityHeaders(_ => contentSecurityPolicy, referrerPolicy);
+
+    /// <summary>The same headers, with a policy that depends on the request (a service that also serves one page).</summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, Func<HttpContext, string> contentSecurityPolicy, string referrerPolicy = "strict-origin-when-cross-origin") =>
         app.Use((context, next) =>
         {
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = contentSecurityPolicy;
+                headers.ContentSecurityPolicy = contentSecurityPolicy(context);
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = referrerPolicy;
                 headers["Permissions-Policy"] = PermissionsPolicy;

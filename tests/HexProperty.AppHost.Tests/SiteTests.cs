@@ -244,6 +244,12 @@ public sealed class SiteTests(PlatformFixture fixture)
         await page.WaitForURLAsync("**/staff/audit?entity=rate-rule**");
         Assert.Contains("Summer", await page.Locator("#audit tbody tr[data-entity='rate-rule'][data-action='Created']").First.TextContentAsync(), StringComparison.Ordinal);
 
+        // The Api's reference UI renders its operations under its own policy (the browser reports any refusal).
+        await browser.VisitAsync(App.GetEndpoint("api").ToString().TrimEnd('/') + "/scalar", "api-reference");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "HexProperty Api", Exact = true }).First.WaitForAsync();
+        await TestBrowser.ScreenshotAsync(page, "api-reference");
+        await page.GetByText("Staff audit", new() { Exact = true }).First.WaitForAsync();
+
         // Not an operator: the operations page is refused, with a page that says so.
         await page.GotoAsync($"{Web}/staff/ops");
         Assert.Contains("/staff/forbidden", page.Url, StringComparison.Ordinal);

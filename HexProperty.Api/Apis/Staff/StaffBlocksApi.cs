@@ -22,10 +22,16 @@ public static class StaffBlocksApi
     public static IEndpointRouteBuilder MapStaffBlocksApi(this IEndpointRouteBuilder app)
     {
         var staff = app.MapGroup("/api/staff").WithTags("Staff catalogue").RequireAuthorization(StaffPolicies.Staff);
-        staff.MapGet("/units/{unitId:guid}/blocks", ListAsync).WithName("ListBlocks");
-        staff.MapPost("/units/{unitId:guid}/blocks", CreateAsync).Validate<BlockRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("CreateBlock");
-        staff.MapGet("/blocks/{id:guid}", GetAsync).WithName("GetBlock");
-        staff.MapPut("/blocks/{id:guid}", UpdateAsync).Validate<BlockRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("UpdateBlock");
+        staff.MapGet("/units/{unitId:guid}/blocks", ListAsync).WithName("ListBlocks")
+            .WithSummary("A unit's blocks (closed dates), by start date.");
+        staff.MapPost("/units/{unitId:guid}/blocks", CreateAsync).Validate<BlockRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("CreateBlock")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Closes a unit's dates for the owner's use or maintenance.");
+        staff.MapGet("/blocks/{id:guid}", GetAsync).WithName("GetBlock")
+            .WithSummary("One block of the agency.");
+        staff.MapPut("/blocks/{id:guid}", UpdateAsync).Validate<BlockRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("UpdateBlock")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Moves or changes a block.");
         staff.MapDelete("/blocks/{id:guid}", DeactivateAsync).RequireAuthorization(StaffPolicies.Catalogue)
             .WithName("DeactivateBlock").WithSummary("Reopens the block's nights.");
         return app;

@@ -22,13 +22,25 @@ public static class StaffBookingsApi
     public static IEndpointRouteBuilder MapStaffBookingsApi(this IEndpointRouteBuilder app)
     {
         var bookings = app.MapGroup("/api/staff/bookings").WithTags("Staff bookings").RequireAuthorization(StaffPolicies.Staff);
-        bookings.MapGet("/", ListAsync).WithName("ListBookings");
-        bookings.MapGet("/{id:guid}", GetAsync).WithName("GetBooking");
-        bookings.MapPost("/", HoldAsync).Validate<HoldRequest>().RequireIdempotencyKey().WithName("HoldStayForGuest");
-        bookings.MapPost("/{id:guid}/payments", RecordPaymentAsync).Validate<RecordedPaymentRequest>().RequireIdempotencyKey().WithName("RecordPayment");
-        bookings.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelAgencyBooking");
-        bookings.MapPost("/{id:guid}/check-in", CheckInAsync).WithName("CheckIn");
-        bookings.MapPost("/{id:guid}/check-out", CheckOutAsync).WithName("CheckOut");
+        bookings.MapGet("/", ListAsync).WithName("ListBookings")
+            .WithSummary("The agency's bookings by check-in, newest first, filtered and paged.");
+        bookings.MapGet("/{id:guid}", GetAsync).WithName("GetBooking")
+            .WithSummary("One booking of the agency, with its guest, payment and refund.");
+        bookings.MapPost("/", HoldAsync).Validate<HoldRequest>().RequireIdempotencyKey().WithName("HoldStayForGuest")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Holds a stay for a guest, as the agency (staff booking).");
+        bookings.MapPost("/{id:guid}/payments", RecordPaymentAsync).Validate<RecordedPaymentRequest>().RequireIdempotencyKey().WithName("RecordPayment")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Records a payment taken outside the Api and confirms the booking.");
+        bookings.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelAgencyBooking")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Cancels a booking for the agency, refunding as its policy says.");
+        bookings.MapPost("/{id:guid}/check-in", CheckInAsync).WithName("CheckIn")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Marks a confirmed booking's guest as arrived.");
+        bookings.MapPost("/{id:guid}/check-out", CheckOutAsync).WithName("CheckOut")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Marks a checked-in booking completed.");
         return app;
     }
 

@@ -22,7 +22,8 @@ public static class StaffDashboardApi
 
     public static IEndpointRouteBuilder MapStaffDashboardApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/staff/dashboard", GetAsync).WithTags("Staff dashboard").WithName("AgencyDashboard").RequireAuthorization(StaffPolicies.Staff);
+        app.MapGet("/api/staff/dashboard", GetAsync).WithTags("Staff dashboard").WithName("AgencyDashboard")
+            .WithSummary("Occupancy, revenue and arrivals per day over a period, for the agency or one property.").RequireAuthorization(StaffPolicies.Staff);
         return app;
     }
 

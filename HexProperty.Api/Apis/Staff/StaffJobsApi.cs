@@ -24,11 +24,21 @@ public static class StaffJobsApi
     public static IEndpointRouteBuilder MapStaffJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/staff/jobs").WithTags("Staff jobs").RequireAuthorization(StaffPolicies.Staff);
-        jobs.MapPost("/", EnqueueAsync).WithName("EnqueueJob");
-        jobs.MapGet("/", HistoryAsync).WithName("ListJobs");
-        jobs.MapGet("/{id:guid}", GetAsync).WithName("GetJob");
-        jobs.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelJob");
-        jobs.MapGet("/{id:guid}/file", DownloadAsync).WithName("DownloadJobFile");
+        jobs.MapPost("/", EnqueueAsync).WithName("EnqueueJob")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Queues a background job (an export, a statistics rebuild) for the Worker.");
+        jobs.MapGet("/", HistoryAsync).WithName("ListJobs")
+            .WithSummary("The staff member's jobs, newest first.");
+        jobs.MapGet("/{id:guid}", GetAsync).WithName("GetJob")
+            .WithSummary("One job: its state and progress.");
+        jobs.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelJob")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Asks a queued or running job to stop.");
+        jobs.MapGet("/{id:guid}/file", DownloadAsync).WithName("DownloadJobFile")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: "application/gzip")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("Downloads a finished export's file.");
         return app;
     }
 

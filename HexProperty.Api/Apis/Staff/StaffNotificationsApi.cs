@@ -14,10 +14,14 @@ public static class StaffNotificationsApi
     public static IEndpointRouteBuilder MapStaffNotificationsApi(this IEndpointRouteBuilder app)
     {
         var notifications = app.MapGroup("/api/staff/notifications").WithTags("Staff notifications").RequireAuthorization(StaffPolicies.Staff);
-        notifications.MapGet("/", ListAsync).WithName("ListNotifications");
-        notifications.MapGet("/summary", SummaryAsync).WithName("NotificationSummary");
-        notifications.MapPost("/{id:guid}/read", ReadAsync).WithName("MarkNotificationRead");
-        notifications.MapPost("/read-all", ReadAllAsync).WithName("MarkAllNotificationsRead");
+        notifications.MapGet("/", ListAsync).WithName("ListNotifications")
+            .WithSummary("The signed-in staff member's notifications, newest first.");
+        notifications.MapGet("/summary", SummaryAsync).WithName("NotificationSummary")
+            .WithSummary("How many of the staff member's notifications are unread.");
+        notifications.MapPost("/{id:guid}/read", ReadAsync).WithName("MarkNotificationRead")
+            .WithSummary("Marks one notification read.");
+        notifications.MapPost("/read-all", ReadAllAsync).WithName("MarkAllNotificationsRead")
+            .WithSummary("Marks every notification of the staff member read.");
         return app;
     }
 

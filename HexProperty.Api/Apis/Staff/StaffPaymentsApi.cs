@@ -15,8 +15,10 @@ public static class StaffPaymentsApi
     public static IEndpointRouteBuilder MapStaffPaymentsApi(this IEndpointRouteBuilder app)
     {
         var payments = app.MapGroup("/api/staff/payments").WithTags("Staff bookings").RequireAuthorization(StaffPolicies.Staff);
-        payments.MapGet("/", ListAsync).WithName("ListPayments");
-        payments.MapGet("/{id:guid}", GetAsync).WithName("GetPayment");
+        payments.MapGet("/", ListAsync).WithName("ListPayments")
+            .WithSummary("The agency's payments, newest first, with what was refunded of each.");
+        payments.MapGet("/{id:guid}", GetAsync).WithName("GetPayment")
+            .WithSummary("One payment of the agency.");
         return app;
     }
 

@@ -18,10 +18,14 @@ public static class StaffPropertiesApi
     public static IEndpointRouteBuilder MapStaffPropertiesApi(this IEndpointRouteBuilder app)
     {
         var properties = app.MapGroup("/api/staff/properties").WithTags("Staff catalogue").RequireAuthorization(StaffPolicies.Staff);
-        properties.MapGet("/", ListAsync).WithName("ListProperties");
-        properties.MapGet("/{id:guid}", GetAsync).WithName("GetAgencyProperty");
-        properties.MapPost("/", CreateAsync).Validate<PropertyRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("CreateProperty");
-        properties.MapPut("/{id:guid}", UpdateAsync).Validate<PropertyRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("UpdateProperty");
+        properties.MapGet("/", ListAsync).WithName("ListProperties")
+            .WithSummary("The agency's properties by name, a page at a time.");
+        properties.MapGet("/{id:guid}", GetAsync).WithName("GetAgencyProperty")
+            .WithSummary("One property of the agency.");
+        properties.MapPost("/", CreateAsync).Validate<PropertyRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("CreateProperty")
+            .WithSummary("Adds a property to the agency's catalogue.");
+        properties.MapPut("/{id:guid}", UpdateAsync).Validate<PropertyRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("UpdateProperty")
+            .WithSummary("Changes a property's details.");
         properties.MapDelete("/{id:guid}", DeactivateAsync).RequireAuthorization(StaffPolicies.Catalogue)
             .WithName("DeactivateProperty").WithSummary("Takes the property off search and booking; existing bookings stand.");
         return app;

@@ -18,11 +18,16 @@ public static class StaffRateRulesApi
     public static IEndpointRouteBuilder MapStaffRateRulesApi(this IEndpointRouteBuilder app)
     {
         var staff = app.MapGroup("/api/staff").WithTags("Staff catalogue").RequireAuthorization(StaffPolicies.Staff);
-        staff.MapGet("/units/{unitId:guid}/rate-rules", ListAsync).WithName("ListRateRules");
-        staff.MapPost("/units/{unitId:guid}/rate-rules", CreateAsync).Validate<RateRuleRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("CreateRateRule");
-        staff.MapGet("/rate-rules/{id:guid}", GetAsync).WithName("GetRateRule");
-        staff.MapPut("/rate-rules/{id:guid}", UpdateAsync).Validate<RateRuleRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("UpdateRateRule");
-        staff.MapDelete("/rate-rules/{id:guid}", DeactivateAsync).RequireAuthorization(StaffPolicies.Catalogue).WithName("DeactivateRateRule");
+        staff.MapGet("/units/{unitId:guid}/rate-rules", ListAsync).WithName("ListRateRules")
+            .WithSummary("A unit's rate rules.");
+        staff.MapPost("/units/{unitId:guid}/rate-rules", CreateAsync).Validate<RateRuleRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("CreateRateRule")
+            .WithSummary("Adds a rate rule (season, weekend uplift, stay-length discount, tax) to a unit.");
+        staff.MapGet("/rate-rules/{id:guid}", GetAsync).WithName("GetRateRule")
+            .WithSummary("One rate rule of the agency.");
+        staff.MapPut("/rate-rules/{id:guid}", UpdateAsync).Validate<RateRuleRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("UpdateRateRule")
+            .WithSummary("Changes a rate rule.");
+        staff.MapDelete("/rate-rules/{id:guid}", DeactivateAsync).RequireAuthorization(StaffPolicies.Catalogue).WithName("DeactivateRateRule")
+            .WithSummary("Stops a rate rule from pricing stays.");
         return app;
     }
 

@@ -18,10 +18,14 @@ public static class StaffUnitsApi
     public static IEndpointRouteBuilder MapStaffUnitsApi(this IEndpointRouteBuilder app)
     {
         var staff = app.MapGroup("/api/staff").WithTags("Staff catalogue").RequireAuthorization(StaffPolicies.Staff);
-        staff.MapGet("/properties/{propertyId:guid}/units", ListAsync).WithName("ListUnits");
-        staff.MapPost("/properties/{propertyId:guid}/units", CreateAsync).Validate<UnitRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("CreateUnit");
-        staff.MapGet("/units/{id:guid}", GetAsync).WithName("GetUnit");
-        staff.MapPut("/units/{id:guid}", UpdateAsync).Validate<UnitRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("UpdateUnit");
+        staff.MapGet("/properties/{propertyId:guid}/units", ListAsync).WithName("ListUnits")
+            .WithSummary("A property's units.");
+        staff.MapPost("/properties/{propertyId:guid}/units", CreateAsync).Validate<UnitRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("CreateUnit")
+            .WithSummary("Adds a bookable unit to a property.");
+        staff.MapGet("/units/{id:guid}", GetAsync).WithName("GetUnit")
+            .WithSummary("One unit of the agency.");
+        staff.MapPut("/units/{id:guid}", UpdateAsync).Validate<UnitRequest>().RequireAuthorization(StaffPolicies.Catalogue).WithName("UpdateUnit")
+            .WithSummary("Changes a unit's capacity, rates and stay limits.");
         staff.MapDelete("/units/{id:guid}", DeactivateAsync).RequireAuthorization(StaffPolicies.Catalogue)
             .WithName("DeactivateUnit").WithSummary("Stops new bookings of the unit; existing bookings stand.");
         return app;

@@ -18,9 +18,14 @@ public static class StaffUsersApi
     public static IEndpointRouteBuilder MapStaffUsersApi(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/api/staff/users").WithTags("Staff").RequireAuthorization(StaffPolicies.Owner);
-        users.MapGet("/", ListAsync).WithName("ListStaff");
-        users.MapPost("/", CreateAsync).Validate<NewStaffUser>().WithName("AddStaff");
-        users.MapPut("/{id:guid}", UpdateAsync).Validate<StaffUserUpdate>().WithName("UpdateStaff");
+        users.MapGet("/", ListAsync).WithName("ListStaff")
+            .WithSummary("The agency's staff accounts, by name.");
+        users.MapPost("/", CreateAsync).Validate<NewStaffUser>().WithName("AddStaff")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Adds a staff account with a role.");
+        users.MapPut("/{id:guid}", UpdateAsync).Validate<StaffUserUpdate>().WithName("UpdateStaff")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Changes a staff member's name, role or whether the account is active.");
         return app;
     }
 
