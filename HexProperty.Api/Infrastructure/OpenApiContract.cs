@@ -105,7 +105,7 @@ public static class OpenApiContract
         if (anonymous || metadata.OfType<EnableRateLimitingAttribute>().Any())
         {
             Add(operation, document, "429", ProblemSchema, "Too many requests from this client; the Retry-After header says when to try again.",
-                Example(429, "Too many requests", "Try again in 42 seconds.", Problems.TypeBase + "rate-limited"));
+                Example(429, "Too many requests", "Try again in 42 seconds.", Problems.TypeBase + "too-many-requests"));
         }
 
         // The endpoint's own problem answers (409 and the like) get an example too.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Xunit.Abstractions;
 
 namespace HexProperty.Api.Tests;
 
@@ -15,7 +16,7 @@ namespace HexProperty.Api.Tests;
 /// be a 400 naming the field.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class InputSweepTests(ApiFixture api)
+public sealed class InputSweepTests(ApiFixture api, ITestOutputHelper output)
 {
     [Fact]
     public async Task Every_field_of_every_operation_answers_hostile_input_with_a_4xx_problem_never_a_5xx()
@@ -59,6 +60,7 @@ public sealed class InputSweepTests(ApiFixture api)
             }
         }
 
+        output.WriteLine($"{sent} hostile requests over {operations.Count} operations; {failures.Count} answered wrongly");
         Assert.True(sent > 400, $"only {sent} requests were sent");
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} answers were wrong:\n" + string.Join('\n', failures.Take(60)));
     }
