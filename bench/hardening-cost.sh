@@ -8,13 +8,16 @@
 # walls÷limits the walls'. Scenarios: the cached guest reads (details, search, quote), a hold (POST, a new guest each,
 # some answered 409 when the nights are taken) and the staff booking list (bearer token; the path the walls guard).
 # Needs the system running from a Release build with the large data set (bench/api-cache.sh says how); the limits are
-# raised so the limiter decides on every request without refusing any. The older builds go to git worktrees under a
-# temporary folder; every Api process is stopped by its PID, also on failure and Ctrl+C.
-# Usage: bench/hardening-cost.sh [runs, default 3] [seconds per measure, default 8]
+# raised so the limiter decides on every request without refusing any. The older builds are exported (git archive) to
+# .hexdata/bench/<rev> and built there once; every Api process is stopped by its PID, also on failure and Ctrl+C.
+# Usage: bench/hardening-cost.sh [runs, default 3] [seconds per measure, default 8] [scenarios, default all:
+#   "alive details search quote hold staff"; alive is always measured, it is the ceiling]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 duration=${2:-8}
+scenarios="alive ${3:-details search quote hold staff}"
+scenarios="alive ${scenarios//alive/}"
 api_dll=HexProperty.Api/bin/Release/net10.0/HexProperty.Api.dll
 [ -f "$api_dll" ] || { echo "bench: no $api_dll; dotnet build -c Release HexProperty.Aspire.sln" >&2; exit 1; }
 . bench/running-system.sh
@@ -23,7 +26,6 @@ work=$(mktemp -d)
 pids=()
 stop() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  for tree in "$work"/tree-*; do [ -d "$tree" ] && git worktree remove --force "$tree" >/dev/null 2>&1; done
   rm -rf "$work"
 }
 trap stop EXIT
@@ -33,19 +35,21 @@ declare -A dll=([walls]="$PWD/$api_dll")
 declare -A root=([walls]="$PWD/HexProperty.Api")
 for pair in plain=882108c limits=8d36408; do
   name=${pair%%=*} rev=${pair#*=}
-  echo "bench: building $name ($rev)" >&2
-  git worktree add --detach "$work/tree-$name" "$rev" >/dev/null 2>&1
-  dotnet build -c Release -v q -nologo "$work/tree-$name/HexProperty.Api" >"$work/build-$name.log" 2>&1 \
+  tree="$PWD/.hexdata/bench/$rev"
+  dll[$name]="$tree/HexProperty.Api/bin/Release/net10.0/HexProperty.Api.dll"
+  root[$name]="$tree/HexProperty.Api"
+  [ -f "${dll[$name]}" ] && continue
+  echo "bench: building $name ($rev) in $tree" >&2
+  rm -rf "$tree" && mkdir -p "$tree" && git archive "$rev" | tar -x -C "$tree"
+  dotnet build -c Release -v q -nologo "$tree/HexProperty.Api" >"$work/build-$name.log" 2>&1 \
     || { tail -20 "$work/build-$name.log" >&2; exit 1; }
-  dll[$name]="$work/tree-$name/HexProperty.Api/bin/Release/net10.0/HexProperty.Api.dll"
-  root[$name]="$work/tree-$name/HexProperty.Api"
 done
 
 declare -A url
 for name in plain limits walls; do
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   url[$name]="http://127.0.0.1:$port"
-  ConnectionStrings__hexdb="$hexdb" ConnectionStrings__cache="$(json "['ConnectionStrings']['cache']")" \
+  env ConnectionStrings__hexdb="$hexdb" ConnectionStrings__cache="$(json "['ConnectionStrings']['cache']")" \
     RateLimits__anonymous__PermitLimit=1000000000 RateLimits__holds-and-payments__PermitLimit=1000000000 \
     ASPNETCORE_URLS="${url[$name]}" ASPNETCORE_ENVIRONMENT=Development OTEL_SERVICE_NAME="api-$name" \
     dotnet "${dll[$name]}" --contentRoot "${root[$name]}" >"$work/$name.log" 2>&1 &
@@ -98,7 +102,7 @@ measure() { # api scenario -> one JSON line, after a 3 s warm-up
 
 results=()
 for run in $(seq "$runs"); do
-  for scenario in alive details search quote hold staff; do
+  for scenario in $scenarios; do
     for name in plain limits walls; do
       results+=("$run $scenario $name $(measure "$name" "$scenario")")
     done
@@ -121,7 +125,8 @@ print("Throughput as a share of the same build's /alive, and the ratios between 
 print()
 print("| scenario | plain ÷ /alive | limits ÷ /alive | walls ÷ /alive | limits ÷ plain | walls ÷ limits | p99 ms plain / limits / walls | non-2xx walls |")
 print("|---|---|---|---|---|---|---|---|")
-for scenario in ["alive", "details", "search", "quote", "hold", "staff"]:
+scenarios = [s for s in ["alive", "details", "search", "quote", "hold", "staff"] if any(k[1] == s for k in rows)]
+for scenario in scenarios:
     share = {n: [rps(rows[(k, scenario, n)]) / rps(rows[(k, "alive", n)]) for k in runs] for n in ["plain", "limits", "walls"]}
     ratio_limits = [rps(rows[(k, scenario, "limits")]) / rps(rows[(k, scenario, "plain")]) for k in runs]
     ratio_walls = [rps(rows[(k, scenario, "walls")]) / rps(rows[(k, scenario, "limits")]) for k in runs]
@@ -132,7 +137,7 @@ for scenario in ["alive", "details", "search", "quote", "hold", "staff"]:
 print()
 print("Requests per second (median): " + ", ".join(
     f"{s} " + "/".join(f"{statistics.median([rps(rows[(k, s, n)]) for k in runs]):,.0f}" for n in ["plain", "limits", "walls"])
-    for s in ["alive", "details", "search", "quote", "hold", "staff"]) + " (plain/limits/walls)")
+    for s in scenarios) + " (plain/limits/walls)")
 PY
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM; wrk 2 threads, 64 connections, ${duration} s per measure after 3 s of warm-up, $runs runs interleaved (each scenario on the three builds in turn), on the same machine as the Apis, PostgreSQL and Redis"
