@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi;
 
 namespace HexProperty.Api.Infrastructure;
@@ -141,7 +142,11 @@ public static class OpenApiContract
             // Declared by the endpoint (ProducesProblem): keep it, and give it the example and a description.
             if (declared is OpenApiResponse response)
             {
-                response.Description = string.IsNullOrEmpty(response.Description) || response.Description is "Bad Request" or "Conflict" ? description : response.Description;
+                if (string.IsNullOrEmpty(response.Description) || response.Description == ReasonPhrases.GetReasonPhrase(int.Parse(status, System.Globalization.CultureInfo.InvariantCulture)))
+                {
+                    response.Description = description;
+                }
+
                 foreach (var media in response.Content?.Values ?? [])
                 {
                     media.Example ??= example;

@@ -101,9 +101,9 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
 
         // The first tenancy wall: acting for an agency, a query sees that agency's rows only, however it was written.
         model.Entity<Agency>().HasQueryFilter(a => AgencyId == null || a.Id == AgencyId);
+        var keep = typeof(HexDbContext).GetMethod(nameof(KeepToAgency), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
         foreach (var owned in model.Model.GetEntityTypes().Select(e => e.ClrType).Where(typeof(IAgencyOwned).IsAssignableFrom).ToList())
         {
-            var keep = typeof(HexDbContext).GetMethod(nameof(KeepToAgency), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
             keep.MakeGenericMethod(owned).Invoke(this, [model]);
         }
 
