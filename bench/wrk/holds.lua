@@ -1,6 +1,8 @@
 -- wrk script: places holds (POST /api/bookings) for stays picked at random from a file of "unitId checkIn checkOut"
 -- lines (given after --), each with a guest email and an Idempotency-Key of its own. A 409 (the nights are taken)
--- is a realistic answer and counts as non-2xx. Reports like paths.lua: one JSON line.
+-- is a realistic answer and counts as non-2xx. Reports with paths.lua's done (one JSON line); run from the repository root.
+dofile("bench/wrk/paths.lua")
+
 local stays = {}
 local counter = 0
 local thread_id = 0
@@ -25,12 +27,4 @@ function request()
     '{"unitId":"%s","checkIn":"%s","checkOut":"%s","guests":2,"guest":{"fullName":"Bench Guest","email":"bench-%s@example.test"}}',
     unit, check_in, check_out, tag)
   return wrk.format("POST", "/api/bookings", { ["Content-Type"] = "application/json", ["Idempotency-Key"] = "bench-" .. tag }, body)
-end
-
-function done(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format(
-    '{"requests":%d,"seconds":%.3f,"non2xx":%d,"errors":%d,"p50":%d,"p95":%d,"p99":%d,"max":%d}\n',
-    summary.requests, summary.duration / 1e6, summary.errors.status, errors,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
 end

@@ -50,13 +50,13 @@ public static class StaffPaymentsApi
 
         if (query.From is { } from)
         {
-            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var start = UtcDays.Start(from);
             payments = payments.Where(p => p.CreatedAt >= start);
         }
 
         if (query.To is { } to)
         {
-            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var end = UtcDays.After(to);
             payments = payments.Where(p => p.CreatedAt < end);
         }
 
