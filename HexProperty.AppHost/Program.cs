@@ -20,6 +20,7 @@ var api = builder.AddProject<Projects.HexProperty_Api>("api")
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging) // only to show queue depths to operators: it serves guests while the broker boots
     .WithHttpHealthCheck("/health");
+api.WithUrl($"{api.GetEndpoint("http")}/scalar", "API reference"); // Scalar, reading the Api's OpenAPI document
 
 var worker = builder.AddProject<Projects.HexProperty_Worker>("worker")
     .WithReference(hexdb).WaitForCompletion(migrations)
