@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Identity;
@@ -25,20 +24,14 @@ public static class StaffPaymentsApi
     public static async Task<Results<Ok<Page<StaffPaymentRow>>, ValidationProblem>> ListAsync(
         [AsParameters] StaffPaymentQuery query, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
     {
-        if (query.Limit is < 1 or > 100)
+        if (KeysetCursor.CheckTimePage(query.Limit, query.After, out var cursor) is { } invalid)
         {
-            return Problems.Invalid("limit", "must be between 1 and 100");
+            return invalid;
         }
 
         if (query.From > query.To)
         {
             return Problems.Invalid("to", "must not be before from");
-        }
-
-        var cursor = KeysetCursor.Decode(query.After);
-        if (query.After is not null && (cursor is null || !long.TryParse(cursor.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-        {
-            return Problems.Invalid("after", "is not a cursor this list returned");
         }
 
         var agency = CurrentStaff.From(user).AgencyId;
@@ -60,9 +53,8 @@ public static class StaffPaymentsApi
             payments = payments.Where(p => p.CreatedAt < end);
         }
 
-        if (cursor is not null)
+        if (cursor?.Time is { } key)
         {
-            var key = new DateTimeOffset(long.Parse(cursor.Key, CultureInfo.InvariantCulture), TimeSpan.Zero);
             payments = payments.Where(p => p.CreatedAt < key || (p.CreatedAt == key && p.Id.CompareTo(cursor.Id) < 0));
         }
 
@@ -73,7 +65,7 @@ public static class StaffPaymentsApi
                 p.Amount, p.Currency, p.Method, p.Status, p.CardLast4,
                 db.Refunds.Where(r => r.PaymentId == p.Id).Sum(r => (decimal?)r.Amount) ?? 0m, p.CreatedAt))
             .ToListAsync(cancellationToken);
-        var next = rows.Count > take ? new KeysetCursor(rows[take - 1].CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), rows[take - 1].Id).Encode() : null;
+        var next = rows.Count > take ? KeysetCursor.At(rows[take - 1].CreatedAt, rows[take - 1].Id).Encode() : null;
         return TypedResults.Ok(new Page<StaffPaymentRow>([.. rows.Take(take)], next));
     }
 
