@@ -1,4 +1,5 @@
 using HexProperty.Hosting;
+using HexProperty.Hosting.Balancing;
 using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.RabbitMQ;
 using HexProperty.Hosting.Redis;
@@ -15,12 +16,25 @@ var messaging = builder.AddLocalRabbitMQ("messaging");
 var migrations = builder.AddProject<Projects.HexProperty_Migrations>("migrations")
     .WithReference(hexdb).WaitFor(hexdb);
 
-var api = builder.AddProject<Projects.HexProperty_Api>("api")
-    .WithReference(hexdb).WaitForCompletion(migrations)
-    .WithReference(cache).WaitFor(cache)
-    .WithReference(messaging) // only to show queue depths to operators: it serves guests while the broker boots
-    .WithHttpHealthCheck("/health");
-api.WithUrl($"{api.GetEndpoint("http")}/scalar", "API reference"); // Scalar, reading the Api's OpenAPI document
+// In run mode the Worker writes export files and .eml mail where the Api replicas serve them, and the Web replicas share
+// the keys that protect cookies and antiforgery tokens; a deployment gives these folders its own shared storage.
+var files = builder.ExecutionContext.IsRunMode ? builder.DataRootPath() : null;
+
+// The Api and the site run as replicas behind HAProxy (Balancing:{name} in appsettings.json sets how many and how they
+// are balanced); "api" and "web" are the balancers, the way in for the other resources, the tests and the developer.
+var api = builder.AddBalancedProject<Projects.HexProperty_Api>("api", replica =>
+    {
+        replica.WithReference(hexdb).WaitForCompletion(migrations)
+            .WithReference(cache).WaitFor(cache)
+            .WithReference(messaging) // only to show queue depths to operators: it serves guests while the broker boots
+            .WithHttpHealthCheck("/health");
+        if (files is not null)
+        {
+            replica.WithEnvironment("Exports__Path", Path.Combine(files, "exports"));
+        }
+    },
+    settings => settings.CacheMegabytes = 64); // the edge cache for anonymous reads (the seeds' CDN layer)
+api.WithUrl($"{api.Resource.GetEndpoint("http")}/scalar", "API reference"); // Scalar, reading the Api's OpenAPI document
 
 var worker = builder.AddProject<Projects.HexProperty_Worker>("worker")
     .WithReference(hexdb).WaitForCompletion(migrations)
@@ -28,27 +42,30 @@ var worker = builder.AddProject<Projects.HexProperty_Worker>("worker")
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(api) // warms the Api's caches; it does not wait for it
     .WithHttpHealthCheck("/health");
+if (files is not null)
+{
+    worker.WithEnvironment("Exports__Path", Path.Combine(files, "exports"))
+        .WithEnvironment("Email__PickupFolder", Path.Combine(files, "mail"));
+}
 
-var web = builder.AddProject<Projects.HexProperty_Web>("web")
-    .WithExternalHttpEndpoints()
-    .WithReference(api).WaitFor(api)
-    .WithHttpHealthCheck("/health");
+builder.AddBalancedProject<Projects.HexProperty_Web>("web", replica =>
+    {
+        replica.WithReference(api).WaitFor(api).WithHttpHealthCheck("/health");
+        if (files is not null)
+        {
+            replica.WithEnvironment("DataProtection__KeysPath", Path.Combine(files, "web-keys"));
+        }
+    },
+    settings => settings.StickyFor = TimeSpan.FromHours(1)) // a form or a circuit stays on the replica that began it
+    .WithExternalHttpEndpoints();
 
 if (builder.ExecutionContext.IsRunMode)
 {
-    // The Worker writes export files and .eml mail where the Api serves them; Web replicas share the keys that protect
-    // cookies and antiforgery tokens. A deployment gives these folders its own shared storage.
-    var files = builder.DataRootPath();
-    api.WithEnvironment("Exports__Path", Path.Combine(files, "exports"));
-    worker.WithEnvironment("Exports__Path", Path.Combine(files, "exports"))
-        .WithEnvironment("Email__PickupFolder", Path.Combine(files, "mail"));
-    web.WithEnvironment("DataProtection__KeysPath", Path.Combine(files, "web-keys"));
-
     // The services export to the dashboard on loopback, which stops before them: with the exporter's default 10 s
     // timeout, a stopping service waited that long on its last export (the whole stop took 9.5 s; 6.5 s with this).
-    foreach (var project in new[] { migrations, api, worker, web })
+    foreach (var project in builder.Resources.OfType<ProjectResource>())
     {
-        project.WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "2000");
+        builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "2000");
     }
 }
 

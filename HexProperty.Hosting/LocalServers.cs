@@ -66,6 +66,24 @@ public static class LocalServers
     /// </summary>
     internal static IResourceBuilder<T> AddLocalServer<T>(
         this IDistributedApplicationBuilder builder, T server, int? port, ServerProgram program, string? stopSignal = null, string? runAs = null)
+        where T : ExecutableResource =>
+        builder.AddSupervised(server, program, stopSignal, runAs)
+            .WithEndpoint(LocalServerResource.PrimaryEndpointName, endpoint =>
+            {
+                endpoint.Port = port;
+                endpoint.IsProxied = false; // the server binds the port itself
+                endpoint.UriScheme = "tcp";
+                endpoint.Protocol = ProtocolType.Tcp;
+                endpoint.TargetHost = "127.0.0.1";
+            });
+
+    /// <summary>
+    /// Adds an executable resource run under <c>supervise.sh</c> (restarted when it crashes, stopped with its own stop
+    /// signal, its PID in <c>server.pid</c> of its working directory, which is created before it starts). A missing
+    /// program stops start-up naming its Debian package. The caller adds endpoints and appends the program's arguments.
+    /// </summary>
+    internal static IResourceBuilder<T> AddSupervised<T>(
+        this IDistributedApplicationBuilder builder, T server, ServerProgram program, string? stopSignal = null, string? runAs = null)
         where T : ExecutableResource
     {
         builder.RequirePrograms(program);
@@ -76,14 +94,6 @@ public static class LocalServers
             return Task.CompletedTask;
         });
         return builder.AddResource(server)
-            .WithEndpoint(LocalServerResource.PrimaryEndpointName, endpoint =>
-            {
-                endpoint.Port = port;
-                endpoint.IsProxied = false; // the server binds the port itself
-                endpoint.UriScheme = "tcp";
-                endpoint.Protocol = ProtocolType.Tcp;
-                endpoint.TargetHost = "127.0.0.1";
-            })
             .WithArgs(context =>
             {
                 context.Args.Add(SupervisorPath);

@@ -85,6 +85,7 @@ public static class StartupSummary
         Redis.LocalRedisResource => "Redis",
         RabbitMQ.LocalRabbitMQResource => "RabbitMQ",
         RabbitMQ.EpmdResource => "epmd",
+        Balancing.LocalBalancerResource => "HAProxy",
         _ => e.Snapshot.ResourceType,
     };
 
@@ -170,9 +171,9 @@ public static class StartupSummary
             }
 
             var services = new SortedDictionary<string, Dictionary<string, string[]>>(StringComparer.Ordinal);
-            foreach (var project in model.Resources.OfType<ProjectResource>())
+            foreach (var service in model.Resources.OfType<IResourceWithServiceDiscovery>())
             {
-                services[project.Name] = project.Annotations.OfType<EndpointAnnotation>()
+                services[service.Name] = service.Annotations.OfType<EndpointAnnotation>()
                     .Where(e => e.AllocatedEndpoint is not null)
                     .ToDictionary(e => e.Name, e => new[] { e.AllocatedEndpoint!.UriString });
             }

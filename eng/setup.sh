@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a Debian machine to run and test HexProperty: the server packages whose binaries the AppHost runs as Aspire
-# resources (PostgreSQL, Redis, RabbitMQ: no container engine is needed), the tools their supervisor uses (setpriv,
+# resources (PostgreSQL, Redis, RabbitMQ, HAProxy: no container engine is needed), the tools their supervisor uses (setpriv,
 # setfacl) and what the tests use (python3-jsonschema for the manifest's schema, and chromium with a font for the browser
 # tests, which Playwright drives). Installs only what is missing, so it is cheap to run every time. Node.js and npm are
 # for the Web's build, which installs its front-end packages (htmx) from npm. Never starts a system service: the AppHost
@@ -15,6 +15,8 @@ missing=()
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+# HAProxy balances the Api and Web replicas (and is their edge cache).
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 [ -x /usr/bin/setpriv ] || missing+=(util-linux)
 # When the repository sits below a folder only root may enter (/root), the postgres user is given search access by ACL.
 [ -x /usr/bin/setfacl ] || missing+=(acl)

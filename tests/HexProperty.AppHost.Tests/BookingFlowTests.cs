@@ -20,7 +20,7 @@ public sealed partial class PlatformTests
         await BookingScenario.PayAsync(App, hold, traceId);
 
         // One trace: the payment request, the relay's publish and the Worker's handling of the event.
-        var request = await platform.Telemetry.SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Server");
+        var request = await platform.Telemetry.SpanAsync(traceId, s => s.Resource.StartsWith("api-", StringComparison.Ordinal) && s.Kind == "Server");
         var publish = await platform.Telemetry.SpanAsync(traceId, s => s.Kind == "Producer" && s.Name == "booking.confirmed publish");
         var handled = await platform.Telemetry.SpanAsync(traceId, s => s.Resource == "worker" && s.Kind == "Consumer" && s.Name == "booking.confirmed process");
         // The client library's own publish span may sit between the relay's and the consumer's.

@@ -9,12 +9,21 @@ namespace HexProperty.AppHost.Tests;
 
 /// <summary>
 /// One running HexProperty for the platform and site tests: the AppHost's own model through Aspire.Hosting.Testing, with
-/// two Api replicas and the Aspire dashboard, to which every service exports its telemetry as in development. Its
+/// two Api and two Web replicas behind their balancers, and the Aspire dashboard, to which every service exports its telemetry as in development. Its
 /// servers keep their data in a test folder of their own.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
     public const int ApiReplicas = 2;
+    public const int WebReplicas = 2;
+
+    /// <summary>Every resource the AppHost starts, the balancers' replicas included.</summary>
+    public static readonly string[] Resources =
+    [
+        "postgres", "hexdb", "cache", "messaging-epmd", "messaging", "api", .. ReplicaNames("api", ApiReplicas), "worker", "web", .. ReplicaNames("web", WebReplicas),
+    ];
+
+    public static IEnumerable<string> ReplicaNames(string service, int count) => Enumerable.Range(1, count).Select(i => $"{service}-{i}");
 
     private readonly ConcurrentDictionary<string, ResourceEvent> _instances = new();
     private readonly CancellationTokenSource _stop = new();
@@ -28,17 +37,20 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HexProperty_AppHost>(
-            new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, [$"--{LocalServers.DataPathKey}={_data.Path}"]);
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = true },
+            [$"--{LocalServers.DataPathKey}={_data.Path}", $"--Balancing:api:Replicas={ApiReplicas}", $"--Balancing:web:Replicas={WebReplicas}"]);
         builder.Configuration["AppHost:DashboardApiKey"] = DashboardTelemetry.ApiKey;
-        var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api")).WithReplicas(ApiReplicas);
-        // Every test's visitors come from one address; the limits themselves are tested in HexProperty.Api.Tests.
-        foreach (var limit in new[] { "sign-in", "refresh", "sign-up", "booking-lookup", "holds-and-payments", "anonymous" })
+        foreach (var api in builder.Resources.OfType<ProjectResource>().Where(r => ReplicaNames("api", ApiReplicas).Contains(r.Name)).Select(builder.CreateResourceBuilder))
         {
-            api.WithEnvironment($"RateLimits__{limit}__PermitLimit", "1000000");
-        }
+            // Every test's visitors come from one address; the limits themselves are tested in HexProperty.Api.Tests.
+            foreach (var limit in new[] { "sign-in", "refresh", "sign-up", "booking-lookup", "holds-and-payments", "anonymous" })
+            {
+                api.WithEnvironment($"RateLimits__{limit}__PermitLimit", "1000000");
+            }
 
-        // Tests change staff access in the database (an operator flag) and expect the next request to see it.
-        api.WithEnvironment("StaffAccess__Recheck", "00:00:00.001");
+            // Tests change staff access in the database (an operator flag) and expect the next request to see it.
+            api.WithEnvironment("StaffAccess__Recheck", "00:00:00.001");
+        }
 
         App = await builder.BuildAsync();
         _watching = WatchAsync(App.ResourceNotifications, _stop.Token);
@@ -52,7 +64,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         using var cancellation = new CancellationTokenSource(timeout);
         await app.ResourceNotifications.WaitForResourceAsync("migrations", KnownResourceStates.Finished, cancellation.Token);
-        foreach (var name in new[] { "postgres", "hexdb", "cache", "messaging-epmd", "messaging", "api", "worker", "web" })
+        foreach (var name in Resources)
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(name, cancellation.Token);
         }

@@ -23,14 +23,13 @@ public sealed partial class PlatformTests(PlatformFixture platform)
     [Fact]
     public async Task Every_resource_runs_healthy_the_migration_step_finished_once_and_health_answers_tell_anonymous_callers_nothing_more()
     {
-        foreach (var name in new[] { "postgres", "hexdb", "cache", "messaging-epmd", "messaging", "api", "worker", "web" })
+        foreach (var name in PlatformFixture.Resources)
         {
             Assert.All(platform.Instances(name), i => Assert.True(
                 i.Snapshot.State?.Text == KnownResourceStates.Running && i.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
                 $"{i.ResourceId} is {i.Snapshot.State?.Text}/{i.Snapshot.HealthStatus}"));
         }
 
-        Assert.Equal(PlatformFixture.ApiReplicas, platform.Instances("api").Count);
         var migrations = Assert.Single(platform.Instances("migrations"));
         Assert.Equal(KnownResourceStates.Finished, migrations.Snapshot.State?.Text);
         Assert.Equal(0, migrations.Snapshot.ExitCode);
@@ -47,15 +46,15 @@ public sealed partial class PlatformTests(PlatformFixture platform)
     [Fact]
     public async Task Projects_get_the_Aspire_environment_contract()
     {
-        var api = platform.Instances("api").Select(PlatformFixture.Environment).ToList();
+        var api = PlatformFixture.ReplicaNames("api", PlatformFixture.ApiReplicas).Select(n => PlatformFixture.Environment(platform.Instances(n).Single())).ToList();
         var worker = PlatformFixture.Environment(platform.Instances("worker").Single());
-        var web = PlatformFixture.Environment(platform.Instances("web").Single());
+        var web = PlatformFixture.Environment(platform.Instances("web-1").Single());
 
         Assert.Equal(await App.GetConnectionStringAsync("hexdb"), api[0]["ConnectionStrings__hexdb"]);
         Assert.Equal(await App.GetConnectionStringAsync("cache"), api[0]["ConnectionStrings__cache"]);
         Assert.Equal(await App.GetConnectionStringAsync("messaging"), worker["ConnectionStrings__messaging"]);
         Assert.Equal("hexdb", api[0]["HEXDB_DATABASENAME"]); // the connection properties Aspire's own PostgreSQL integration gives
-        Assert.Equal("api", api[0]["OTEL_SERVICE_NAME"]);
+        Assert.Equal("api-1", api[0]["OTEL_SERVICE_NAME"]);
         Assert.NotEqual(api[0]["OTEL_RESOURCE_ATTRIBUTES"], api[1]["OTEL_RESOURCE_ATTRIBUTES"]);
         Assert.NotEqual(api[0]["ASPNETCORE_URLS"], api[1]["ASPNETCORE_URLS"]);
         Assert.Equal(App.GetEndpoint("api").ToString().TrimEnd('/'), web["services__api__http__0"]?.TrimEnd('/'));
@@ -124,10 +123,10 @@ public sealed partial class PlatformTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(traceId, ApiTrace().Match(page).Groups[1].Value);
-        var webServer = await platform.Telemetry.SpanAsync(traceId, s => s.Resource == "web" && s.Kind == "Server");
-        var webClient = await platform.Telemetry.SpanAsync(traceId, s => s.Resource == "web" && s.Kind == "Client");
-        var apiServer = await platform.Telemetry.SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Server");
-        var database = await platform.Telemetry.SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Client" && s.Attribute("db.system.name") == "postgresql");
+        var webServer = await platform.Telemetry.SpanAsync(traceId, s => s.Resource.StartsWith("web-", StringComparison.Ordinal) && s.Kind == "Server");
+        var webClient = await platform.Telemetry.SpanAsync(traceId, s => s.Resource.StartsWith("web-", StringComparison.Ordinal) && s.Kind == "Client");
+        var apiServer = await platform.Telemetry.SpanAsync(traceId, s => s.Resource.StartsWith("api-", StringComparison.Ordinal) && s.Kind == "Server");
+        var database = await platform.Telemetry.SpanAsync(traceId, s => s.Resource.StartsWith("api-", StringComparison.Ordinal) && s.Kind == "Client" && s.Attribute("db.system.name") == "postgresql");
 
         Assert.Equal("GET /status", webServer.Name);
         Assert.Contains(webServer.SpanId, await AncestorsAsync(webClient));
@@ -144,7 +143,7 @@ public sealed partial class PlatformTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/platform/status")).StatusCode);
         }
 
-        var expected = new[] { "api", "worker", "web", "migrations" };
+        string[] expected = [.. PlatformFixture.ReplicaNames("api", PlatformFixture.ApiReplicas), "worker", .. PlatformFixture.ReplicaNames("web", PlatformFixture.WebReplicas), "migrations"];
         await Eventually.TrueAsync(async () =>
         {
             var resources = await platform.Telemetry.ResourcesAsync();
@@ -152,18 +151,18 @@ public sealed partial class PlatformTests(PlatformFixture platform)
                 r.GetProperty("name").GetString() == name && r.GetProperty("hasLogs").GetBoolean() && r.GetProperty("hasMetrics").GetBoolean() && r.GetProperty("hasTraces").GetBoolean()));
         }, "not every service has logs, metrics and traces in the dashboard");
         var logs = await platform.Telemetry.LogsAsync();
-        Assert.Equal(PlatformFixture.ApiReplicas, logs.Where(l => l.Resource == "api" && l.Message.StartsWith("Now listening on", StringComparison.Ordinal)).Select(l => l.Instance).Distinct().Count());
+        Assert.Equal(PlatformFixture.ApiReplicas, logs.Where(l => l.Resource.StartsWith("api-", StringComparison.Ordinal) && l.Message.StartsWith("Now listening on", StringComparison.Ordinal)).Select(l => l.Resource).Distinct().Count());
         Assert.Contains(logs, l => l.Resource == "migrations" && l.Message.StartsWith("Database is up to date", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task The_web_reaches_every_api_replica_through_service_discovery()
     {
-        // Service discovery gives the web the api's one proxied endpoint; DCP's proxy spreads connections over the
-        // replicas, so requests that arrive together (and open connections of their own) reach both.
+        // Service discovery gives the web the api balancer's endpoint; HAProxy spreads the requests over the replicas.
         using var client = App.CreateHttpClient("web");
         var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
-        var replicas = platform.Instances("api").Select(i => PlatformFixture.Environment(i)["OTEL_RESOURCE_ATTRIBUTES"]!.Split('=')[1]).ToHashSet();
+        var replicas = PlatformFixture.ReplicaNames("api", PlatformFixture.ApiReplicas)
+            .Select(n => PlatformFixture.Environment(platform.Instances(n).Single())["OTEL_RESOURCE_ATTRIBUTES"]!.Split('=')[1]).ToHashSet();
 
         await Eventually.TrueAsync(async () =>
         {

@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using HexProperty.Testing;
 using Microsoft.Playwright;
 using Npgsql;
 using seed::HexProperty.Seed;
@@ -107,8 +108,8 @@ public sealed class SiteTests(PlatformFixture fixture)
         Assert.Equal("Confirmed", (string?)booking!["status"]);
         Assert.Equal(280.00m, (decimal)booking["total"]!);
 
-        var posted = await fixture.Telemetry.SpanAsync(traceId, s => s.Resource == "web" && s.Kind == "Server" && s.Name.StartsWith("POST", StringComparison.Ordinal));
-        var paid = await fixture.Telemetry.SpanAsync(traceId, s => s.Resource == "api" && s.Kind == "Server" && s.Name == "POST /api/bookings/{reference}/payments");
+        var posted = await fixture.Telemetry.SpanAsync(traceId, s => s.Resource.StartsWith("web-", StringComparison.Ordinal) && s.Kind == "Server" && s.Name.StartsWith("POST", StringComparison.Ordinal));
+        var paid = await fixture.Telemetry.SpanAsync(traceId, s => s.Resource.StartsWith("api-", StringComparison.Ordinal) && s.Kind == "Server" && s.Name == "POST /api/bookings/{reference}/payments");
         var handled = await fixture.Telemetry.SpanAsync(traceId, s => s.Resource == "worker" && s.Kind == "Consumer" && s.Name == "booking.confirmed process");
         Assert.Equal(traceId, posted.TraceId);
         Assert.True(posted.Start <= paid.Start && paid.Start <= handled.Start, $"{posted.Start:O} {paid.Start:O} {handled.Start:O}");
@@ -364,8 +365,8 @@ public sealed class SiteTests(PlatformFixture fixture)
     [Fact]
     public async Task When_the_Api_is_down_the_site_says_so_and_offers_a_retry_then_recovers()
     {
-        var apis = fixture.Instances("api").Select(i => i.ResourceId).ToList();
-        Assert.Equal(PlatformFixture.ApiReplicas, apis.Count);
+        // Every Api replica stopped: the balancer has no one to send the site's calls to.
+        var apis = PlatformFixture.ReplicaNames("api", PlatformFixture.ApiReplicas).Select(n => fixture.Instances(n).Single().ResourceId).ToList();
         using var web = App.CreateHttpClient("web");
         try
         {
@@ -393,7 +394,13 @@ public sealed class SiteTests(PlatformFixture fixture)
             }
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await App.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+            foreach (var name in PlatformFixture.ReplicaNames("api", PlatformFixture.ApiReplicas).Append("api"))
+            {
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            }
+
+            await Eventually.TrueAsync(async () => (await HaproxyStats.ServerStatesAsync(App.GetEndpoint("api", "stats"), "api")).Values.All(s => s == "UP"),
+                "the balancer did not take the Api replicas back", TimeSpan.FromMinutes(1));
         }
 
         using var recovered = await web.GetAsync("/search?city=Porto");
