@@ -8,7 +8,10 @@ var builder = DistributedApplication.CreateBuilder(LocalServers.ExpandArguments(
 
 // No container engine here: the servers run from Debian's binaries (eng/setup.sh installs them); in publish mode they
 // are Aspire's PostgreSQL, Redis and RabbitMQ containers.
-var hexdb = builder.AddLocalPostgres("postgres").AddDatabase("hexdb");
+var postgres = builder.AddLocalPostgres("postgres");
+var hexdb = postgres.AddDatabase("hexdb");
+// A hot standby streaming from the primary; reads that tolerate a little lag go to it, and to the primary while it is down.
+var hexdbReads = builder.AddReadsConnectionString("hexdb-reads", hexdb, postgres.AddStandby("postgres-standby"));
 var cache = builder.AddLocalRedis("cache");
 var messaging = builder.AddLocalRabbitMQ("messaging");
 
@@ -25,6 +28,7 @@ var files = builder.ExecutionContext.IsRunMode ? builder.DataRootPath() : null;
 var api = builder.AddBalancedProject<Projects.HexProperty_Api>("api", replica =>
     {
         replica.WithReference(hexdb).WaitForCompletion(migrations)
+            .WithReference(hexdbReads) // not waited for: without the standby, reads go to the primary
             .WithReference(cache).WaitFor(cache)
             .WithReference(messaging) // only to show queue depths to operators: it serves guests while the broker boots
             .WithHttpHealthCheck("/health");
@@ -38,6 +42,7 @@ api.WithUrl($"{api.Resource.GetEndpoint("http")}/scalar", "API reference"); // S
 
 var worker = builder.AddProject<Projects.HexProperty_Worker>("worker")
     .WithReference(hexdb).WaitForCompletion(migrations)
+    .WithReference(hexdbReads)
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(api) // warms the Api's caches; it does not wait for it

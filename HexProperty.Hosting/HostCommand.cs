@@ -7,7 +7,8 @@ namespace HexProperty.Hosting;
 internal static class HostCommand
 {
     /// <summary>Runs the program; a non-zero exit throws with what it printed, so the resource's log says why.</summary>
-    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken, string? input = null)
+    public static async Task<string> RunAsync(
+        string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken, string? input = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName, arguments)
         {
@@ -15,6 +16,11 @@ internal static class HostCommand
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new DistributedApplicationException($"Could not start {fileName}.");
         if (input is not null)
         {
@@ -41,8 +47,9 @@ internal static class HostCommand
     }
 
     /// <summary>Runs the program as another user (PostgreSQL's tools refuse to run as root).</summary>
-    public static Task<string> RunAsAsync(string? user, string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken, string? input = null) =>
+    public static Task<string> RunAsAsync(
+        string? user, string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken, string? input = null, IReadOnlyDictionary<string, string>? environment = null) =>
         user is null
-            ? RunAsync(fileName, arguments, cancellationToken, input)
-            : RunAsync("/usr/bin/setpriv", ["--reuid", user, "--regid", user, "--init-groups", "--", fileName, .. arguments], cancellationToken, input);
+            ? RunAsync(fileName, arguments, cancellationToken, input, environment)
+            : RunAsync("/usr/bin/setpriv", ["--reuid", user, "--regid", user, "--init-groups", "--", fileName, .. arguments], cancellationToken, input, environment);
 }

@@ -29,7 +29,8 @@ public static class LocalServers
     public const string ProgramsKey = "LocalServers:Programs";
     public const string DefaultDataPath = ".hexdata";
 
-    private static readonly ConditionalWeakTable<IDistributedApplicationBuilder, DataRoot> Roots = [];
+    // Keyed by the builder's services: a test's builder (Aspire.Hosting.Testing) wraps the one resource builders carry.
+    private static readonly ConditionalWeakTable<IServiceCollection, DataRoot> Roots = [];
 
     /// <summary>The supervisor script, copied beside the AppHost's assembly.</summary>
     public static string SupervisorPath { get; } = Path.Combine(AppContext.BaseDirectory, "supervise.sh");
@@ -43,17 +44,17 @@ public static class LocalServers
     public static string DataRootPath(this IDistributedApplicationBuilder builder) => Root(builder).Path;
 
     internal static DataRoot Root(IDistributedApplicationBuilder builder) =>
-        Roots.GetValue(builder, b =>
+        Roots.GetValue(builder.Services, _ =>
         {
-            var root = new DataRoot(Path.GetFullPath(b.Configuration[DataPathKey] ?? DefaultDataPath, b.AppHostDirectory));
-            if (b.ExecutionContext.IsRunMode)
+            var root = new DataRoot(Path.GetFullPath(builder.Configuration[DataPathKey] ?? DefaultDataPath, builder.AppHostDirectory));
+            if (builder.ExecutionContext.IsRunMode)
             {
-                if (root.Acquire(b.Configuration.GetValue<bool>(CleanKey)) is { } refused)
+                if (root.Acquire(builder.Configuration.GetValue<bool>(CleanKey)) is { } refused)
                 {
-                    StopStartup(b, refused);
+                    StopStartup(builder, refused);
                 }
 
-                b.Services.AddSingleton<IHostedService>(_ => root); // released when the application stops or is disposed
+                builder.Services.AddSingleton<IHostedService>(_ => root); // released when the application stops or is disposed
             }
 
             return root;

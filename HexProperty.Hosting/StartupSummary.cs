@@ -82,6 +82,7 @@ public static class StartupSummary
     {
         Postgres.LocalPostgresResource => "PostgreSQL",
         Postgres.LocalPostgresDatabaseResource => "Database",
+        Postgres.LocalPostgresStandbyResource => "Standby",
         Redis.LocalRedisResource => "Redis",
         RabbitMQ.LocalRabbitMQResource => "RabbitMQ",
         RabbitMQ.EpmdResource => "epmd",

@@ -14,7 +14,8 @@ using HexProperty.Worker.Statistics;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("hexdb", configureDataSourceBuilder: DatabaseTracing.OnlyWithinOperations);
+// The seeds' pool, with the timeouts of before: exports and statistics rebuilds run for longer than a request may.
+builder.AddHexDatabases(pool => (pool.StatementTimeout, pool.CommandTimeout) = (TimeSpan.Zero, TimeSpan.FromSeconds(30))); // Npgsql's own default
 // Both connect while the host starts: a broker that cannot be reached stops the Worker at once rather than its first message.
 builder.AddRabbitMQClient("messaging", settings => settings.DisableAutoActivation = false);
 builder.AddRedisClient("cache", settings => settings.DisableAutoActivation = false,

@@ -83,7 +83,7 @@ public static class OperationsApi
 
     public static async Task<Ok<OpsOverview>> OverviewAsync(
         LayeredHybridCache cache, EndpointLatency latency, IServiceProvider services, IConfiguration configuration, HexDbContext db,
-        NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, ReadReplica reads, DatabasePoolOptions pool, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         List<BreakerView> breakers = [new("cache:redis", cache.DistributedBreakerState)];
@@ -106,7 +106,53 @@ public static class OperationsApi
 
         return TypedResults.Ok(new OpsOverview(
             PlatformApi.ServiceInstanceId(configuration), now, cache.Statistics, latency.Snapshot(), breakers, queues, jobs,
-            await SlowStatementsAsync(dataSource, cancellationToken), await UnusedIndexesAsync(dataSource, cancellationToken)));
+            await SlowStatementsAsync(dataSource, cancellationToken), await UnusedIndexesAsync(dataSource, cancellationToken),
+            await ReplicationAsync(dataSource, reads, pool, cancellationToken)));
+    }
+
+    /// <summary>Each standby's lag as the primary sees it, and which server this instance's reads reach right now.</summary>
+    private static async Task<ReplicationView> ReplicationAsync(NpgsqlDataSource primary, ReadReplica reads, DatabasePoolOptions pool, CancellationToken cancellationToken)
+    {
+        string readsFrom;
+        try
+        {
+            await using var connection = await reads.OpenConnectionAsync(cancellationToken);
+            await using var recovery = new NpgsqlCommand("select pg_is_in_recovery()", connection);
+            readsFrom = (bool)(await recovery.ExecuteScalarAsync(cancellationToken))! ? "standby"
+                : reads.Separate ? "primary (the standby is not answering or is behind)" : "primary (no standby configured)";
+        }
+        catch (NpgsqlException e)
+        {
+            readsFrom = $"unreachable: {e.Message}";
+        }
+
+        const string Sql = """
+            select coalesce(nullif(application_name, ''), client_addr::text, 'standby'), state,
+                   extract(epoch from replay_lag) * 1000, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint
+            from pg_stat_replication order by 1
+            """;
+        DatabaseSection<StandbyLag> standbys;
+        try
+        {
+            await using var command = primary.CreateCommand(Sql);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<StandbyLag>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new StandbyLag(reader.GetString(0), reader.GetString(1),
+                    reader.IsDBNull(2) ? null : Math.Round((double)reader.GetDecimal(2), 2), reader.IsDBNull(3) ? null : reader.GetInt64(3)));
+            }
+
+            standbys = new DatabaseSection<StandbyLag>(rows, null);
+        }
+        catch (PostgresException e)
+        {
+            standbys = new DatabaseSection<StandbyLag>([], $"pg_stat_replication cannot be read: {e.MessageText}");
+        }
+
+        var (onStandby, onPrimary, behind) = reads.Counts;
+        return new ReplicationView(readsFrom, onStandby, onPrimary, behind, standbys, new PoolView(
+            pool.MaxConnections, pool.IdleLifetime.TotalSeconds, pool.StatementTimeout.TotalSeconds, pool.CommandTimeout.TotalSeconds));
     }
 
     /// <summary>The ten statements with the highest mean time. The server preloads pg_stat_statements; the view appears once

@@ -2,6 +2,7 @@ using HexProperty.Api.Caching;
 using HexProperty.Api.Contracts;
 using HexProperty.Caching;
 using HexProperty.Data.Caching;
+using HexProperty.Data.Persistence;
 using Microsoft.Extensions.Caching.Hybrid;
 using Npgsql;
 
@@ -11,7 +12,7 @@ namespace HexProperty.Api.Catalog;
 /// The nights each active unit of an active property has taken within a window, in one round trip. Cached until
 /// the property's units or taken nights change, or until the first hold in it lapses, whichever comes first.
 /// </summary>
-public sealed class AvailabilityCalendarQuery(NpgsqlDataSource dataSource, HybridCache cache, CacheProfiles profiles, TimeProvider time)
+public sealed class AvailabilityCalendarQuery(ReadReplica reads, HybridCache cache, CacheProfiles profiles, TimeProvider time)
 {
     private readonly CacheProfile _profile = profiles[ApiCaching.Availability];
 
@@ -25,7 +26,8 @@ public sealed class AvailabilityCalendarQuery(NpgsqlDataSource dataSource, Hybri
     private async ValueTask<AvailabilityCalendar?> ReadAsync(Guid propertyId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var batch = dataSource.CreateBatch();
+        await using var connection = await reads.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("select agency_id from properties where id = $1 and status = 'Active'") { Parameters = { new() { Value = propertyId } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             select u.id, u.name, u.min_nights, u.max_nights, o.check_in, o.check_out, o.block_id is not null, o.expires_at

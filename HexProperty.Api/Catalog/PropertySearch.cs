@@ -5,6 +5,7 @@ using HexProperty.Api.Contracts;
 using HexProperty.Api.Infrastructure;
 using HexProperty.Caching;
 using HexProperty.Data.Caching;
+using HexProperty.Data.Persistence;
 using Microsoft.Extensions.Caching.Hybrid;
 using Npgsql;
 
@@ -24,7 +25,7 @@ namespace HexProperty.Api.Catalog;
 /// details.
 /// </para>
 /// </summary>
-public sealed class PropertySearch(NpgsqlDataSource dataSource, HybridCache cache, CacheProfiles profiles, PropertyDetailsQuery details)
+public sealed class PropertySearch(ReadReplica reads, HybridCache cache, CacheProfiles profiles, PropertyDetailsQuery details)
 {
     private readonly CacheProfile _places = profiles[ApiCaching.SearchPlaces];
     private readonly CacheProfile _nights = profiles[ApiCaching.SearchNights];
@@ -148,13 +149,14 @@ public sealed class PropertySearch(NpgsqlDataSource dataSource, HybridCache cach
 
     private async ValueTask<PlaceCatalogue> ReadCatalogueAsync(Place place, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var connection = await reads.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"""
             select p.id, lower(p.name), p.country, p.amenities, u.id, u.capacity, u.base_nightly_rate, u.min_nights, u.max_nights
             from properties p
             join units u on u.property_id = p.id and u.active
             where p.status = 'Active' and {place.Predicate}
             order by p.id
-            """);
+            """, connection);
         command.Parameters.AddWithValue("place", place.Value);
         var properties = new List<CatalogueProperty>();
         var units = new List<CatalogueUnit>();
@@ -180,7 +182,8 @@ public sealed class PropertySearch(NpgsqlDataSource dataSource, HybridCache cach
     /// </summary>
     private async ValueTask<PlaceNights> ReadTakenNightsAsync(Place place, DateOnly monday, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var connection = await reads.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"""
             select o.unit_id, greatest(lower(o.stay), @monday), least(upper(o.stay), @sunday_night), o.expires_at
             from unit_occupancy o
             join units u on u.id = o.unit_id
@@ -188,7 +191,7 @@ public sealed class PropertySearch(NpgsqlDataSource dataSource, HybridCache cach
             where {place.Predicate}
               and o.stay && daterange(@monday, @sunday_night, '[)')
               and (o.expires_at is null or o.expires_at > @now)
-            """);
+            """, connection);
         command.Parameters.AddWithValue("place", place.Value);
         command.Parameters.AddWithValue("monday", monday);
         command.Parameters.AddWithValue("sunday_night", monday.AddDays(7));

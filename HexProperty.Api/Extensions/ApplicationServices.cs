@@ -25,9 +25,10 @@ public static class ApplicationServices
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        // One pool for EF Core and the raw SQL of the read paths, outbox and idempotency store: Aspire's data source,
-        // which the context is built on and then enriched (retries, health check, telemetry) by Aspire's integration.
-        builder.AddNpgsqlDataSource("hexdb", configureDataSourceBuilder: DatabaseTracing.OnlyWithinOperations);
+        // One pool on the primary for EF Core and the raw SQL of writes, outbox and idempotency store: Aspire's data
+        // source, which the context is built on and then enriched (retries, health check, telemetry) by Aspire's
+        // integration; and one for reads that tolerate a little lag (search, calendars), on the standby when there is one.
+        builder.AddHexDatabases();
         // Pooled contexts, each handed out acting for the request's agency (the tenancy walls: AgencyScope).
         services.AddPooledDbContextFactory<HexDbContext>((provider, options) => HexDbContext.Configure(options, provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddHttpContextAccessor();

@@ -50,7 +50,7 @@ public static class LocalPostgresBuilderExtensions
         var check = AddNpgsqlHealthCheck(builder, name, server, "postgres");
         return builder.AddLocalServer(server, port, postgres,
                 stopSignal: "INT", // fast shutdown: roll back open transactions, checkpoint, exit (TERM waits for clients)
-                runAs: FolderAccess.IsRoot ? PostgresCluster.ServiceUser : null)
+                runAs: PostgresCluster.RunAs)
             .WithArgs("-D", server.ClusterDirectory, "-p", server.Port)
             .WithIconName("DatabaseMultiple")
             .WithHealthCheck(check);
@@ -88,6 +88,58 @@ public static class LocalPostgresBuilderExtensions
             })
             .WithIconName("Database")
             .WithHealthCheck(check);
+    }
+
+    /// <summary>
+    /// Adds a hot standby of the server, streaming from it: a base backup taken when the standby first starts (after
+    /// the primary is ready), kept current by streaming replication, read-only. Its connection string is the primary's
+    /// with the standby's port. In publish mode there is none: a deployment uses its database service's read replicas.
+    /// </summary>
+    public static IResourceBuilder<LocalPostgresStandbyResource> AddStandby(this IResourceBuilder<LocalPostgresResource> primary, string name, int? port = null)
+    {
+        var builder = primary.ApplicationBuilder;
+        if (primary.Resource.PublishedAs is not null)
+        {
+            return builder.CreateResourceBuilder(new LocalPostgresStandbyResource(name, "", primary.Resource) { PublishedAs = primary.Resource.PublishedAs });
+        }
+
+        var binDirectory = PostgresCluster.FindBinDirectory();
+        var postgres = ServerProgram.Find(builder, Path.Combine(binDirectory, "postgres"), "postgresql", "PostgreSQL server");
+        builder.RequirePrograms(ServerProgram.Find(builder, Path.Combine(binDirectory, "pg_basebackup"), "postgresql", "PostgreSQL's pg_basebackup"));
+        var standby = new LocalPostgresStandbyResource(name, LocalServers.Root(builder).ServerDirectory(name), primary.Resource);
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(standby, async (@event, cancellationToken) =>
+        {
+            var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(standby);
+            // The base backup needs the primary answering (this may run before the orchestrator's own WaitFor).
+            await @event.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(primary.Resource.Name, cancellationToken);
+            await new PostgresStandby(standby, binDirectory, logger).PrepareAsync(cancellationToken);
+        });
+
+        var check = AddNpgsqlHealthCheck(builder, name, standby, "postgres");
+        return builder.AddLocalServer(standby, port, postgres, stopSignal: "INT", runAs: PostgresCluster.RunAs)
+            .WithArgs("-D", standby.ClusterDirectory, "-p", standby.Port)
+            .WithIconName("DatabaseMultiple")
+            .WithHealthCheck(check)
+            .WaitFor(primary);
+    }
+
+    /// <summary>
+    /// Adds the connection string <paramref name="name"/> for reads that tolerate a little lag: the standby first, then
+    /// the primary, with <c>Target Session Attributes=prefer-standby</c>, so Npgsql reads from the standby and falls back
+    /// to the primary while the standby is down. In publish mode it is the database's own connection string.
+    /// </summary>
+    public static IResourceBuilder<ConnectionStringResource> AddReadsConnectionString(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<LocalPostgresDatabaseResource> database, IResourceBuilder<LocalPostgresStandbyResource> standby)
+    {
+        if (database.Resource.PublishedAs is not null)
+        {
+            return builder.AddConnectionString(name, ReferenceExpression.Create($"{database.Resource}"));
+        }
+
+        var (primary, replica) = (database.Resource.Parent, standby.Resource);
+        return builder.AddConnectionString(name, ReferenceExpression.Create(
+            $"Host={replica.Host}:{replica.Port},{primary.Host}:{primary.Port};Username={LocalPostgresResource.UserName};Password={primary.PasswordParameter};" +
+            $"Database={database.Resource.DatabaseName};Target Session Attributes=prefer-standby"));
     }
 
     /// <summary>A real client's check, as Aspire's: a fresh, unpooled connection that runs <c>select 1</c>.</summary>

@@ -15,7 +15,7 @@ internal sealed class PostgresCluster(LocalPostgresResource server, string postg
 {
     public const string ServiceUser = "postgres";
 
-    private string? RunAs => FolderAccess.IsRoot ? ServiceUser : null;
+    internal static string? RunAs => FolderAccess.IsRoot ? ServiceUser : null;
 
     private string PasswordFingerprintFile => Path.Combine(server.DataDirectory, "password.sha256");
 
@@ -35,17 +35,8 @@ internal sealed class PostgresCluster(LocalPostgresResource server, string postg
 
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(server.DataDirectory);
+        await PrepareFolderAsync(server.DataDirectory, logger, cancellationToken);
         var password = await server.PasswordParameter.GetValueAsync(cancellationToken) ?? throw new InvalidOperationException("No PostgreSQL password.");
-        if (RunAs is { } user)
-        {
-            foreach (var folder in await FolderAccess.EnsureUserCanReachAsync(server.DataDirectory, user, cancellationToken))
-            {
-                logger.LogWarning("Gave user {User} search permission (ACL u:{User}:x) on {Folder} so it can reach its data folder.", user, user, folder);
-            }
-
-            await HostCommand.RunAsync("/bin/chown", [$"{user}:{user}", server.DataDirectory], cancellationToken);
-        }
 
         if (!File.Exists(Path.Combine(server.ClusterDirectory, "PG_VERSION")))
         {
@@ -59,6 +50,21 @@ internal sealed class PostgresCluster(LocalPostgresResource server, string postg
         await PrivateFile.WriteAsync(PasswordFingerprintFile, Fingerprint(password), cancellationToken);
         // Rewritten on every start, so a changed setting applies without touching the cluster; the port comes as an argument.
         await File.WriteAllTextAsync(Path.Combine(server.ClusterDirectory, "hexproperty.conf"), Settings, cancellationToken);
+    }
+
+    /// <summary>Creates a server's data folder, which the postgres user owns and can reach when the AppHost runs as root.</summary>
+    internal static async Task PrepareFolderAsync(string directory, ILogger logger, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        if (RunAs is { } user)
+        {
+            foreach (var folder in await FolderAccess.EnsureUserCanReachAsync(directory, user, cancellationToken))
+            {
+                logger.LogWarning("Gave user {User} search permission (ACL u:{User}:x) on {Folder} so it can reach its data folder.", user, user, folder);
+            }
+
+            await HostCommand.RunAsync("/bin/chown", [$"{user}:{user}", directory], cancellationToken);
+        }
     }
 
     private async Task InitializeAsync(string password, CancellationToken cancellationToken)
@@ -107,9 +113,9 @@ internal sealed class PostgresCluster(LocalPostgresResource server, string postg
             input: $"ALTER ROLE {LocalPostgresResource.UserName} PASSWORD {quoted};\n");
     }
 
-    private static string Fingerprint(string password) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(password)));
+    internal static string Fingerprint(string password) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(password)));
 
-    private static string Settings => string.Join('\n',
+    internal static string Settings => string.Join('\n',
     [
         "# Written by the HexProperty AppHost at every start; edit the AppHost's code, not this file.",
         "listen_addresses = '127.0.0.1'",
@@ -121,6 +127,8 @@ internal sealed class PostgresCluster(LocalPostgresResource server, string postg
         "logging_collector = off",
         "log_line_prefix = '%m [%p] %q%u@%d '",
         "log_min_duration_statement = 1000",
+        "# A standby stopped for a while (or the AppHost's) catches up from the WAL kept here, without a new base backup.",
+        "wal_keep_size = 512MB",
         "",
     ]);
 }

@@ -106,7 +106,14 @@ public sealed record ScheduleView(
 
 public sealed record OpsOverview(
     string? Instance, DateTimeOffset At, CacheStatistics Cache, IReadOnlyList<EndpointLatencySnapshot> Endpoints, IReadOnlyList<BreakerView> Breakers,
-    IReadOnlyList<QueueDepth> Queues, IReadOnlyList<JobRunSummary> Jobs, DatabaseSection<SlowStatement> SlowStatements, DatabaseSection<UnusedIndex> UnusedIndexes);
+    IReadOnlyList<QueueDepth> Queues, IReadOnlyList<JobRunSummary> Jobs, DatabaseSection<SlowStatement> SlowStatements, DatabaseSection<UnusedIndex> UnusedIndexes,
+    ReplicationView Replication);
+
+public sealed record ReplicationView(string ReadsFrom, long ReadsOnStandby, long ReadsOnPrimary, long StandbyBehind, DatabaseSection<StandbyLag> Standbys, PoolView Pool);
+
+public sealed record StandbyLag(string Name, string State, double? ReplayLagMs, long? BytesBehind);
+
+public sealed record PoolView(int MaxConnections, double IdleLifetimeSeconds, double StatementTimeoutSeconds, double CommandTimeoutSeconds);
 
 public sealed record CacheStatistics(bool Enabled, bool RedisConfigured, bool RedisConnected, long LocalEntries, long LocalBytes, IReadOnlyList<CacheProfileStatistics> Profiles);
 

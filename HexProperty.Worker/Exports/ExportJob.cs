@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using HexProperty.Data.Jobs;
+using HexProperty.Data.Persistence;
 using HexProperty.Worker.Jobs;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,7 +15,7 @@ namespace HexProperty.Worker.Exports;
 /// they pass (progress), the file is hashed as it is written (SHA-256, for the download's integrity), and it appears
 /// under its final name only when complete.
 /// </summary>
-public sealed class ExportJob(NpgsqlDataSource dataSource, IOptions<ExportStorageOptions> storage) : IJobHandler
+public sealed class ExportJob(ReadReplica reads, IOptions<ExportStorageOptions> storage) : IJobHandler
 {
     public string Type => JobTypes.Export;
 
@@ -41,14 +42,15 @@ public sealed class ExportJob(NpgsqlDataSource dataSource, IOptions<ExportStorag
 
     private async Task CountAsync(string count, JobContext job, CancellationToken cancellationToken)
     {
-        await using var total = dataSource.CreateCommand(count);
+        await using var connection = await reads.OpenConnectionAsync(cancellationToken);
+        await using var total = new NpgsqlCommand(count, connection);
         total.CommandTimeout = 0;
         job.SetTotal((long)(await total.ExecuteScalarAsync(cancellationToken))!);
     }
 
     private async Task WriteAsync(ExportParameters parameters, string select, JobContext job, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await reads.OpenConnectionAsync(cancellationToken);
         Directory.CreateDirectory(storage.Value.Path);
         var path = Path.Combine(storage.Value.Path, parameters.FileName(job.Id));
         var partial = path + ".partial";

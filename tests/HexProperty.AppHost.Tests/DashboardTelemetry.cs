@@ -56,9 +56,9 @@ public sealed class DashboardTelemetry(Uri dashboard)
             TimeSpan.FromSeconds(30));
     }
 
-    public async Task<IReadOnlyList<LogRecord>> LogsAsync(string? traceId = null)
+    public async Task<IReadOnlyList<LogRecord>> LogsAsync(string? traceId = null, string? resource = null)
     {
-        using var response = await _http.GetAsync($"/api/telemetry/logs?limit=5000{(traceId is null ? "" : $"&traceId={traceId}")}");
+        using var response = await _http.GetAsync($"/api/telemetry/logs?limit=5000{(traceId is null ? "" : $"&traceId={traceId}")}{(resource is null ? "" : $"&resource={resource}")}");
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return [.. Resources(json, "resourceLogs", "scopeLogs", "logRecords").Select(e => new LogRecord(

@@ -107,7 +107,7 @@ public sealed class LifecycleTests
 
         Assert.Equal(0, await apphost.WaitExitedAsync(TimeSpan.FromMinutes(1)));
         var resources = JsonNode.Parse(await File.ReadAllTextAsync(manifest))!["resources"]!.AsObject();
-        string[] model = ["postgres", "hexdb", "cache", "messaging", "migrations", "api", "worker", "web", "postgres-password", "cache-password", "messaging-password"];
+        string[] model = ["postgres", "hexdb", "hexdb-reads", "cache", "messaging", "migrations", "api", "worker", "web", "postgres-password", "cache-password", "messaging-password"];
         Assert.All(model, name => Assert.True(resources.ContainsKey(name), $"{name} is missing"));
         // Besides: Aspire's own helper entries for the passwords in URIs and the TLS condition of Redis's connection string.
         Assert.All(resources.Select(r => r.Key).Except(model), name => Assert.Matches("^(.+-uri-encoded|cond-.+)$", name));
@@ -117,6 +117,10 @@ public sealed class LifecycleTests
         Assert.Equal("container.v0", (string?)resources["messaging"]!["type"]);
         Assert.Equal("value.v0", (string?)resources["hexdb"]!["type"]);
         Assert.Equal("{postgres.connectionString};Database=hexdb", (string?)resources["hexdb"]!["connectionString"]);
+        // No standby and no balancer in a deployment: reads use the database (or its service's replica), the platform balances.
+        Assert.Equal("{hexdb.connectionString}", (string?)resources["hexdb-reads"]!["connectionString"]);
+        Assert.DoesNotContain("postgres-standby", resources.Select(r => r.Key));
+        Assert.DoesNotContain("api-1", resources.Select(r => r.Key));
         Assert.All(new[] { "migrations", "api", "worker", "web" }, p => Assert.Equal("project.v0", (string?)resources[p]!["type"]));
         Assert.Equal("{hexdb.connectionString}", (string?)resources["api"]!["env"]!["ConnectionStrings__hexdb"]);
         Assert.Equal("{messaging.connectionString}", (string?)resources["worker"]!["env"]!["ConnectionStrings__messaging"]);

@@ -20,7 +20,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>Every resource the AppHost starts, the balancers' replicas included.</summary>
     public static readonly string[] Resources =
     [
-        "postgres", "hexdb", "cache", "messaging-epmd", "messaging", "api", .. ReplicaNames("api", ApiReplicas), "worker", "web", .. ReplicaNames("web", WebReplicas),
+        "postgres", "hexdb", "postgres-standby", "cache", "messaging-epmd", "messaging", "api", .. ReplicaNames("api", ApiReplicas), "worker", "web", .. ReplicaNames("web", WebReplicas),
     ];
 
     public static IEnumerable<string> ReplicaNames(string service, int count) => Enumerable.Range(1, count).Select(i => $"{service}-{i}");

@@ -189,6 +189,59 @@ public sealed partial class ScaleOutTests(PlatformFixture platform, ITestOutputH
         }
     }
 
+    [Fact]
+    public async Task Search_reads_from_the_standby_sees_a_new_property_after_the_lag_and_falls_back_to_the_primary_while_the_standby_is_down()
+    {
+        var agency = await BookingScenario.AgencyAsync(App, city: $"Standby-{Guid.NewGuid():N}"[..20]);
+        await using (var database = NpgsqlDataSource.Create((await App.GetConnectionStringAsync("hexdb"))!))
+        await using (var command = database.CreateCommand("update staff_users set operator = true where email = $1"))
+        {
+            command.Parameters.AddWithValue(agency.OwnerEmail);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        using var staff = BookingScenario.StaffClient(App, agency);
+        using var guest = new HttpClient { BaseAddress = App.GetEndpoint("api") };
+        var search = $"/api/properties?city={agency.City}";
+
+        // The property written on the primary reaches the standby, which answers the search.
+        await Eventually.TrueAsync(async () => (await guest.GetStringAsync(search)).Contains(agency.PropertyId.ToString(), StringComparison.Ordinal),
+            "the new property never appeared in the search");
+        var replication = await ReplicationAsync(staff);
+        Assert.Equal("standby", (string?)replication["readsFrom"]);
+        var standby = Assert.Single(replication["standbys"]!["rows"]!.AsArray());
+        Assert.Equal("streaming", (string?)standby!["state"]);
+        Assert.Equal(20, (int)replication["pool"]!["maxConnections"]!);
+
+        var standbyId = platform.Instances("postgres-standby").Single().ResourceId;
+        Assert.True((await App.ResourceCommands.ExecuteCommandAsync(standbyId, KnownResourceCommands.StopCommand)).Success);
+        try
+        {
+            // Every read answered while the standby goes away and stays away: Npgsql moves to the primary.
+            for (var i = 0; i < 40; i++)
+            {
+                using var response = await guest.GetAsync($"{search}&limit={i + 1}"); // a limit of its own: not in any cache
+                Assert.True(response.IsSuccessStatusCode, $"search {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await Eventually.TrueAsync(async () => ((string?)(await ReplicationAsync(staff))["readsFrom"])!.StartsWith("primary", StringComparison.Ordinal),
+                "reads did not move to the primary");
+        }
+        finally
+        {
+            await App.ResourceCommands.ExecuteCommandAsync(standbyId, KnownResourceCommands.StartCommand);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await App.ResourceNotifications.WaitForResourceHealthyAsync("postgres-standby", timeout.Token);
+        }
+
+        // Back on the standby once Npgsql looks again (Host Recheck Seconds, 10 s by default).
+        await Eventually.TrueAsync(async () => (string?)(await ReplicationAsync(staff))["readsFrom"] == "standby", "reads did not return to the standby", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>The operations overview's replication part, from the Api replica that answers.</summary>
+    private static async Task<JsonNode> ReplicationAsync(HttpClient staff) =>
+        (await staff.GetFromJsonAsync<JsonNode>("/api/ops/overview"))!["replication"]!;
+
     /// <summary>The <paramref name="i"/>-th night of a run starting <paramref name="offset"/> nights after a month from now.</summary>
     private static DateOnly Night(int offset, int i) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30 + offset + i);
 

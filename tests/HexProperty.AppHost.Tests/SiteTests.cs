@@ -335,7 +335,7 @@ public sealed class SiteTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task An_operator_sees_cache_latency_breakers_queues_jobs_statements_and_indexes()
+    public async Task An_operator_sees_cache_latency_breakers_queues_jobs_statements_indexes_and_replication()
     {
         var agency = await BookingScenario.AgencyAsync(App);
         await using var database = NpgsqlDataSource.Create((await App.GetConnectionStringAsync("hexdb"))!);
@@ -360,6 +360,11 @@ public sealed class SiteTests(PlatformFixture fixture)
         // Unused indexes leave out those that enforce a rule: the exclusion constraint against double booking stays off the list.
         Assert.Equal(1, await page.Locator("#unused-indexes").CountAsync());
         Assert.DoesNotContain("unit_occupancy_no_overlap", await page.Locator("#unused-indexes").TextContentAsync(), StringComparison.Ordinal);
+        // The standby: where reads go, its lag as the primary measures it, and the pool with the seed's defaults.
+        Assert.Contains("standby", await page.Locator("#reads-from").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("streaming", await page.Locator("#standbys tbody tr").First.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("at most 20 connections, closed after 30 s idle; statement timeout 30 s, command timeout 10 s",
+            System.Text.RegularExpressions.Regex.Replace(await page.Locator("#pool").TextContentAsync() ?? "", @"\s+", " "), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -87,6 +87,65 @@ public sealed class PostgresTests
         Assert.Equal(1L, await ScalarAsync(database, "select 1::bigint"));
     }
 
+    [Fact]
+    public async Task A_standby_streams_the_primary_s_writes_refuses_its_own_and_the_reads_connection_falls_back_to_the_primary_while_it_is_down()
+    {
+        using var folder = new TestDataFolder("postgres-standby");
+        void PrimaryAndStandby(Aspire.Hosting.IDistributedApplicationBuilder builder)
+        {
+            var postgres = builder.AddLocalPostgres("postgres");
+            builder.AddReadsConnectionString("hexdb-reads", postgres.AddDatabase("hexdb"), postgres.AddStandby("postgres-standby"));
+        }
+
+        await using (var servers = await TestServers.StartAsync("postgres", PrimaryAndStandby, folder: folder))
+        {
+            var primary = await servers.ConnectionStringAsync("hexdb");
+            var standby = new NpgsqlConnectionStringBuilder(await servers.ConnectionStringAsync("postgres-standby")) { Database = "hexdb" }.ConnectionString;
+            var reads = await servers.ConnectionStringAsync("hexdb-reads");
+            Assert.Matches(@"^Host=127\.0\.0\.1:\d+,127\.0\.0\.1:\d+;Username=postgres;Password=[A-Za-z0-9]{22,};Database=hexdb;Target Session Attributes=prefer-standby$", reads);
+
+            await ScalarAsync(primary, "create table streamed (note text); insert into streamed values ('from the primary')");
+            await Eventually.TrueAsync(async () => await TryScalarAsync(standby, "select note from streamed") is "from the primary", "the write never reached the standby");
+            Assert.Equal(true, await ScalarAsync(standby, "select pg_is_in_recovery()"));
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(standby, "insert into streamed values ('on the standby')"));
+            Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, refused.SqlState);
+            Assert.Equal("streaming", await ScalarAsync(primary, "select state from pg_stat_replication where application_name = 'postgres-standby'"));
+
+            await using var dataSource = NpgsqlDataSource.Create(reads + ";Pooling=false"); // each query a new connection, as after a pool's lifetime
+            Assert.Equal(true, await ScalarAsync(dataSource, "select pg_is_in_recovery()"));
+            var killed = servers.KillServer("postgres-standby");
+            Assert.Equal(false, await ScalarAsync(dataSource, "select pg_is_in_recovery()")); // on the primary while the standby is down
+            await servers.WaitRestartedAsync("postgres-standby", killed, TimeSpan.FromSeconds(20));
+        }
+
+        // A second start keeps the standby (no new base backup) and streams again, from the primary's new port.
+        await using (var again = await TestServers.StartAsync("postgres", PrimaryAndStandby, folder: folder))
+        {
+            var primary = await again.ConnectionStringAsync("hexdb");
+            await ScalarAsync(primary, "insert into streamed values ('after the restart')");
+            var standby = new NpgsqlConnectionStringBuilder(await again.ConnectionStringAsync("postgres-standby")) { Database = "hexdb" }.ConnectionString;
+            await Eventually.TrueAsync(async () => await TryScalarAsync(standby, "select count(*) from streamed") is 2L, "the standby did not stream after a restart");
+        }
+    }
+
+    private static async Task<object?> TryScalarAsync(string connectionString, string sql)
+    {
+        try
+        {
+            return await ScalarAsync(connectionString, sql);
+        }
+        catch (PostgresException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return await command.ExecuteScalarAsync();
+    }
+
     private static Task<TestServers> StartInAsync(TestDataFolder folder, params string[] arguments) =>
         TestServers.StartAsync("postgres", ServerWithDatabase, arguments, folder);
 

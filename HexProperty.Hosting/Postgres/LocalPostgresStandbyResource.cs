@@ -1,0 +1,26 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace HexProperty.Hosting.Postgres;
+
+/// <summary>
+/// A hot standby of a local PostgreSQL server: a base backup of the primary, kept current by streaming replication,
+/// answering reads only. It has the primary's password and databases.
+/// </summary>
+public sealed class LocalPostgresStandbyResource(string name, string dataDirectory, LocalPostgresResource primary)
+    : LocalServerResource(name, dataDirectory)
+{
+    public LocalPostgresResource Primary { get; } = primary;
+
+    /// <summary>The cluster (the base backup's folder) inside the standby's data folder.</summary>
+    public string ClusterDirectory => Path.Combine(DataDirectory, "data");
+
+    protected override ReferenceExpression LocalConnectionString =>
+        ReferenceExpression.Create($"Host={Host};Port={Port};Username={LocalPostgresResource.UserName};Password={Primary.PasswordParameter}");
+
+    protected override IEnumerable<KeyValuePair<string, ReferenceExpression>> LocalConnectionProperties =>
+    [
+        new("Username", ReferenceExpression.Create($"{LocalPostgresResource.UserName}")),
+        new("Password", ReferenceExpression.Create($"{Primary.PasswordParameter}")),
+        new("Uri", ReferenceExpression.Create($"postgresql://{LocalPostgresResource.UserName}:{Primary.PasswordParameter:uri}@{Host}:{Port}")),
+    ];
+}
