@@ -6,15 +6,28 @@ namespace HexProperty.Bench;
 /// <summary>
 /// <c>export [bookings]</c> or <c>outbox [events]</c> against the running system: HEXDB and MESSAGING are its
 /// connection strings and WORKER_PID its Worker (bench/worker.sh finds them). Prints a progress line while it
-/// runs, then a Markdown table row for bench/README.md.
+/// runs, then a Markdown table row for bench/README.md. <c>load mix-file rate seconds</c> is the open-loop load of
+/// bench/scale-out.sh (<see cref="LoadBench"/>).
 /// </summary>
 internal static class Bench
 {
     private static async Task<int> Main(string[] args)
     {
+        if (args.Length == 4 && args[0] == "load")
+        {
+            using var interrupted = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                interrupted.Cancel();
+            };
+            return await LoadBench.RunAsync(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), interrupted.Token);
+        }
+
         if (args.Length == 0 || args[0] is not ("export" or "outbox"))
         {
             Console.Error.WriteLine("usage: HexProperty.Bench export [bookings] | outbox [events]   (with HEXDB, MESSAGING and WORKER_PID set)");
+            Console.Error.WriteLine("       HexProperty.Bench load mix-file rate seconds   (STAFF_TOKEN for staff lines)");
             return 2;
         }
 
