@@ -14,13 +14,8 @@ public sealed class LocalPostgresStandbyResource(string name, string dataDirecto
     /// <summary>The cluster (the base backup's folder) inside the standby's data folder.</summary>
     public string ClusterDirectory => Path.Combine(DataDirectory, "data");
 
-    protected override ReferenceExpression LocalConnectionString =>
-        ReferenceExpression.Create($"Host={Host};Port={Port};Username={LocalPostgresResource.UserName};Password={Primary.PasswordParameter}");
+    protected override ReferenceExpression LocalConnectionString => LocalPostgresResource.KeywordForm(this, Primary.PasswordParameter);
 
     protected override IEnumerable<KeyValuePair<string, ReferenceExpression>> LocalConnectionProperties =>
-    [
-        new("Username", ReferenceExpression.Create($"{LocalPostgresResource.UserName}")),
-        new("Password", ReferenceExpression.Create($"{Primary.PasswordParameter}")),
-        new("Uri", ReferenceExpression.Create($"postgresql://{LocalPostgresResource.UserName}:{Primary.PasswordParameter:uri}@{Host}:{Port}")),
-    ];
+        LocalPostgresResource.Properties(this, Primary.PasswordParameter);
 }
