@@ -40,7 +40,10 @@ public static class MessagingExtensions
 
     private static void AddMessagingOptions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MessagingOptions>().Bind(builder.Configuration.GetSection(MessagingOptions.Section));
+        builder.Services.AddOptions<MessagingOptions>().Bind(builder.Configuration.GetSection(MessagingOptions.Section))
+            .Validate(options => options.OutboxPublishWindow is >= 1 and <= 64, "Messaging:OutboxPublishWindow must be between 1 and 64.")
+            .Validate(options => options.OutboxBatchSize >= 1, "Messaging:OutboxBatchSize must be at least 1.")
+            .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
     }
 }

@@ -22,6 +22,13 @@ public sealed class MessagingOptions
 
     public int OutboxBatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// How many events the relay has on the wire awaiting their confirms at once (1 publishes one by one). At most 64:
+    /// beyond half of RabbitMQ.Client's 128 outstanding confirms its rate limiter delays publishes, and delayed publishes
+    /// could overtake each other.
+    /// </summary>
+    public int OutboxPublishWindow { get; set; } = 64;
+
     /// <summary>The longest the relay waits between attempts while RabbitMQ refuses or is unreachable.</summary>
     public TimeSpan OutboxMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -124,41 +125,81 @@ public sealed partial class OutboxRelay(
             }
         }
 
+        // Pipelined: up to OutboxPublishWindow events are on the wire awaiting their confirms at once. They leave in
+        // sequence order (one channel, one publisher, the library's send lock taken in call order), and the broker
+        // confirms a channel's publishes in that order too. The confirms are awaited in order, so `published` is always
+        // a prefix of the batch: everything before the first failure, which alone is marked sent.
         var published = new List<long>(batch.Count);
-        try
+        var inFlight = new Queue<(long Sequence, Task Confirmed)>(_options.OutboxPublishWindow);
+        Exception? failure = null;
+        foreach (var message in batch)
         {
-            foreach (var message in batch)
+            if (inFlight.Count == _options.OutboxPublishWindow && !await ConfirmedAsync(inFlight.Dequeue()))
             {
-                var parent = message.TraceParent is not null && ActivityContext.TryParse(message.TraceParent, message.TraceState, out var context) ? context : default;
-                using var activity = EventBusTopology.Source.StartActivity($"{message.Type} publish", ActivityKind.Producer, parent);
-                activity?.SetTag("messaging.system", "rabbitmq");
-                // A replay goes to one consumer's queue through the default exchange; everything else to the topic exchange by type.
-                var (exchange, routingKey) = message.Destination is { } queue ? ("", queue) : (_options.Exchange, message.Type);
-                activity?.SetTag("messaging.destination.name", message.Destination ?? _options.Exchange);
-                activity?.SetTag("messaging.message.id", message.Id.ToString());
-                var properties = new BasicProperties
-                {
-                    MessageId = message.Id.ToString(),
-                    Type = message.Type,
-                    ContentType = "application/json",
-                    DeliveryMode = DeliveryModes.Persistent,
-                    Timestamp = new AmqpTimestamp(message.OccurredAt.ToUnixTimeSeconds()),
-                };
-                EventBusTopology.InjectTrace(properties, activity);
-                // Awaits the broker's confirm: a nack or a lost connection throws, and the event stays pending.
-                await channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, message.Payload, stoppingToken);
-                published.Add(message.Sequence);
+                break;
             }
+
+            inFlight.Enqueue((message.Sequence, Publish(channel, message, stoppingToken)));
         }
-        catch (Exception e) when (e is not OperationCanceledException && batch.Count > published.Count)
+
+        while (failure is null && inFlight.TryDequeue(out var next) && await ConfirmedAsync(next))
         {
-            await MarkFailedAsync(session, batch[published.Count].Sequence, e.Message);
+        }
+
+        if (failure is not null)
+        {
+            // Publishes after the failed one may have reached the broker; they stay pending and are published again,
+            // which the consumers' inboxes absorb.
+            await Task.WhenAll(inFlight.Select(pending => pending.Confirmed)).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (failure is not OperationCanceledException)
+            {
+                await MarkFailedAsync(session, batch[published.Count].Sequence, failure.Message);
+            }
+
             await MarkSentAsync(session, published);
-            throw;
+            ExceptionDispatchInfo.Throw(failure);
         }
 
         await MarkSentAsync(session, published);
         return published.Count;
+
+        async Task<bool> ConfirmedAsync((long Sequence, Task Confirmed) pending)
+        {
+            try
+            {
+                await pending.Confirmed;
+                published.Add(pending.Sequence);
+                return true;
+            }
+            catch (Exception e)
+            {
+                failure = e;
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Sends one event; the task completes when the broker confirms it (a nack or a lost connection throws).</summary>
+    private Task Publish(IChannel channel, (long Sequence, Guid Id, string Type, byte[] Payload, string? TraceParent, string? TraceState, DateTimeOffset OccurredAt, string? Destination) message,
+        CancellationToken stoppingToken)
+    {
+        var parent = message.TraceParent is not null && ActivityContext.TryParse(message.TraceParent, message.TraceState, out var context) ? context : default;
+        using var activity = EventBusTopology.Source.StartActivity($"{message.Type} publish", ActivityKind.Producer, parent);
+        activity?.SetTag("messaging.system", "rabbitmq");
+        // A replay goes to one consumer's queue through the default exchange; everything else to the topic exchange by type.
+        var (exchange, routingKey) = message.Destination is { } queue ? ("", queue) : (_options.Exchange, message.Type);
+        activity?.SetTag("messaging.destination.name", message.Destination ?? _options.Exchange);
+        activity?.SetTag("messaging.message.id", message.Id.ToString());
+        var properties = new BasicProperties
+        {
+            MessageId = message.Id.ToString(),
+            Type = message.Type,
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            Timestamp = new AmqpTimestamp(message.OccurredAt.ToUnixTimeSeconds()),
+        };
+        EventBusTopology.InjectTrace(properties, activity);
+        return channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, message.Payload, stoppingToken).AsTask();
     }
 
     private async Task MarkSentAsync(NpgsqlConnection session, List<long> sequences)
