@@ -16,34 +16,30 @@ duration=${1:-20}
 api_dll=HexProperty.Api/bin/Release/net10.0/HexProperty.Api.dll
 [ -f "$api_dll" ] || { echo "bench: no $api_dll; dotnet build -c Release HexProperty.Aspire.sln" >&2; exit 1; }
 . bench/running-system.sh
-cached=$api
+# The Api's own cache at one replica, not through the balancer (whose edge cache answers anonymous details first:
+# bench/scale-out.sh measures that).
+cached=$(json "['services']['api-1']['http'][0]")
 
 work=$(mktemp -d)
-uncached_pid=""
 writer_pid=""
+. bench/api-process.sh
 stop() {
-  for pid in $writer_pid $uncached_pid; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  [ -n "$writer_pid" ] && { kill "$writer_pid" 2>/dev/null && wait "$writer_pid" 2>/dev/null || true; }
+  stop_apis
   [ -n "${BENCH_KEEP:-}" ] && cp -r "$work" /tmp/bench-work; rm -rf "$work"
 }
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-uncached="http://127.0.0.1:$port"
-ConnectionStrings__hexdb="$hexdb" ConnectionStrings__cache="$(json "['ConnectionStrings']['cache']")" \
-  Caching__Enabled=false ASPNETCORE_URLS="$uncached" ASPNETCORE_ENVIRONMENT=Development OTEL_SERVICE_NAME=api-uncached \
-  dotnet "$api_dll" --contentRoot "$PWD/HexProperty.Api" >"$work/uncached.log" 2>&1 &
-uncached_pid=$!
-for _ in $(seq 100); do curl -fs "$uncached/alive" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fs "$uncached/alive" >/dev/null || { echo "bench: the uncached Api did not start:" >&2; tail -20 "$work/uncached.log" >&2; exit 1; }
+start_api uncached "$api_dll" "$PWD/HexProperty.Api" Caching__Enabled=false
+uncached=${url[uncached]}
+uncached_pid=${api_pid[uncached]}
 echo "bench: cached $cached, uncached $uncached (PID $uncached_pid), $(sql "select count(*) from properties") properties, $(sql "select count(*) from bookings") bookings" >&2
 
-# The targets of issue 3's run (2,000 properties and units, every city, stays in the next 180 days, uniform), and a
-# realistic mix: Zipf popularity over properties, units and cities (s = 1.1), stays starting mostly soon and on
-# Fridays and Saturdays, 45 % details, 25 % calendars, 20 % dated searches, 10 % quotes.
-sql "select id from properties where status = 'Active' order by random() limit 2000" >"$work/properties"
-sql "select id from units where active order by random() limit 2000" >"$work/units"
-sql "select city from properties group by city order by count(*) desc" >"$work/cities"
+# The targets of issue 3's run (bench/targets.py: 2,000 properties and units, every city, stays in the next 180 days,
+# uniform), and a realistic mix: Zipf popularity over properties, units and cities (s = 1.1), stays starting mostly
+# soon and on Fridays and Saturdays, 45 % details, 25 % calendars, 20 % dated searches, 10 % quotes.
+python3 bench/targets.py "$work"
 python3 - "$work" <<'PY'
 import datetime, random, sys, urllib.parse
 work = sys.argv[1]
@@ -52,9 +48,6 @@ today = datetime.date.today()
 properties = open(f"{work}/properties").read().split()
 units = open(f"{work}/units").read().split()
 cities = [c for c in open(f"{work}/cities").read().splitlines() if c]
-def uniform_stay():
-    check_in = today + datetime.timedelta(days=random.randint(1, 180))
-    return check_in, check_in + datetime.timedelta(days=random.randint(2, 5))
 def write(name, paths):
     with open(f"{work}/{name}.paths", "w") as f:
         f.write("\n".join(paths) + "\n")
@@ -62,11 +55,6 @@ details = lambda p: f"/api/properties/{p}"
 calendar = lambda p: f"/api/properties/{p}/availability?months=3"
 quote = lambda u, ci, co: f"/api/units/{u}/quote?checkIn={ci}&checkOut={co}&guests=2"
 search = lambda c, ci, co: f"/api/properties?city={urllib.parse.quote(c)}&checkIn={ci}&checkOut={co}&guests=2&sort=price"
-write("alive", ["/alive"])
-write("details", [details(p) for p in properties])
-write("availability", [f"/api/properties/{p}/availability?from={today + datetime.timedelta(days=random.randint(0, 60))}&months=3" for p in properties])
-write("quote", [quote(u, ci, co) for u in units for ci, co in [uniform_stay()]])
-write("search", [search(random.choice(cities), ci, co) for _ in range(2000) for ci, co in [uniform_stay()]])
 
 def zipf(items, s=1.1):
     weights = [1 / (rank + 1) ** s for rank in range(len(items))]
@@ -134,14 +122,14 @@ work, holds = sys.argv[1], sys.argv[2]
 rows = {r.split(" ", 1)[0]: json.loads(r.split(" ", 1)[1]) for r in sys.argv[3:]}
 rps = lambda r: r["requests"] / r["seconds"]
 ceiling = rps(rows["alive"])
-print("| read | cache | requests/s | share of /alive | cached ÷ uncached | p50 ms | p99 ms | non-2xx |")
-print("|---|---|---|---|---|---|---|---|")
+print("| read | cache | requests/s | share of /alive | cached ÷ uncached | p50 ms | p95 ms | p99 ms | max ms | non-2xx |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for name in ["alive", "details", "availability", "quote", "search", "mix"]:
     for side in ([""] if name == "alive" else ["-cached", "-uncached"]):
         r = rows[name + side]
         speedup = f"{rps(r) / rps(rows[name + '-uncached']):.1f}x" if side == "-cached" else ""
         print(f"| {name} | {side.strip('-') or 'ceiling'} | {rps(r):,.0f} | {rps(r) / ceiling:.3f} | {speedup} | "
-              f"{r['p50']/1000:.2f} | {r['p99']/1000:.2f} | {r['non2xx']} ({100*r['non2xx']/max(1,r['requests']):.0f} %) |")
+              f"{r['p50']/1000:.2f} | {r['p95']/1000:.2f} | {r['p99']/1000:.2f} | {r['max']/1000:.0f} | {r['non2xx']} ({100*r['non2xx']/max(1,r['requests']):.0f} %) |")
 before = {p["profile"]: p for p in json.load(open(f"{work}/before.json"))["profiles"]}
 after = {p["profile"]: p for p in json.load(open(f"{work}/after.json"))["profiles"]}
 print()

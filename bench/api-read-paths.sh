@@ -17,30 +17,8 @@ echo "bench: $api, $properties properties, $bookings bookings" >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Targets sampled from the data: 2,000 properties and units, every city, stays in the next 180 days.
-sql "select id from properties where status = 'Active' order by random() limit 2000" >"$work/properties"
-sql "select id from units where active order by random() limit 2000" >"$work/units"
-sql "select distinct city from properties" >"$work/cities"
-python3 - "$work" <<'PY'
-import datetime, random, sys, urllib.parse
-work = sys.argv[1]
-random.seed(42)
-today = datetime.date.today()
-properties = open(f"{work}/properties").read().split()
-units = open(f"{work}/units").read().split()
-cities = [c for c in open(f"{work}/cities").read().splitlines() if c]
-def stay():
-    check_in = today + datetime.timedelta(days=random.randint(1, 180))
-    return check_in, check_in + datetime.timedelta(days=random.randint(2, 5))
-def write(name, paths):
-    with open(f"{work}/{name}.paths", "w") as f:
-        f.write("\n".join(paths) + "\n")
-write("alive", ["/alive"])
-write("details", [f"/api/properties/{p}" for p in properties])
-write("availability", [f"/api/properties/{p}/availability?from={today + datetime.timedelta(days=random.randint(0, 60))}&months=3" for p in properties])
-write("quote", [f"/api/units/{u}/quote?checkIn={ci}&checkOut={co}&guests=2" for u in units for ci, co in [stay()]])
-write("search", [f"/api/properties?city={urllib.parse.quote(random.choice(cities))}&checkIn={ci}&checkOut={co}&guests=2&sort=price" for _ in range(2000) for ci, co in [stay()]])
-PY
+# Targets sampled from the data (bench/targets.py): 2,000 properties and units, every city, stays in the next 180 days.
+python3 bench/targets.py "$work"
 
 run() { wrk -t2 -c64 -d"$2" --latency -s bench/wrk/paths.lua "$api" -- "$work/$1.paths" | tail -1; }
 results=()

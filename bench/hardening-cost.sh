@@ -23,11 +23,8 @@ api_dll=HexProperty.Api/bin/Release/net10.0/HexProperty.Api.dll
 . bench/running-system.sh
 
 work=$(mktemp -d)
-pids=()
-stop() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
+. bench/api-process.sh
+stop() { stop_apis; rm -rf "$work"; }
 trap stop EXIT
 trap 'exit 130' INT TERM
 
@@ -45,19 +42,8 @@ for pair in plain=882108c limits=8d36408; do
     || { tail -20 "$work/build-$name.log" >&2; exit 1; }
 done
 
-declare -A url
 for name in plain limits walls; do
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  url[$name]="http://127.0.0.1:$port"
-  env ConnectionStrings__hexdb="$hexdb" ConnectionStrings__cache="$(json "['ConnectionStrings']['cache']")" \
-    RateLimits__anonymous__PermitLimit=1000000000 RateLimits__holds-and-payments__PermitLimit=1000000000 \
-    ASPNETCORE_URLS="${url[$name]}" ASPNETCORE_ENVIRONMENT=Development OTEL_SERVICE_NAME="api-$name" \
-    dotnet "${dll[$name]}" --contentRoot "${root[$name]}" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-done
-for name in plain limits walls; do
-  for _ in $(seq 150); do curl -fs "${url[$name]}/alive" >/dev/null 2>&1 && break; sleep 0.2; done
-  curl -fs "${url[$name]}/alive" >/dev/null || { echo "bench: the $name Api did not start:" >&2; tail -20 "$work/$name.log" >&2; exit 1; }
+  start_api "$name" "${dll[$name]}" "${root[$name]}"
 done
 
 email=owner@agency-001.hexproperty.test
@@ -65,9 +51,7 @@ token=$(curl -fs -X POST "${url[walls]}/api/auth/sign-in" -H 'Content-Type: appl
   -d "{\"email\":\"$email\",\"password\":\"hexproperty-demo-1\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
 echo "bench: plain ${url[plain]}, limits ${url[limits]}, walls ${url[walls]}; $(sql "select count(*) from properties") properties, $(sql "select count(*) from bookings") bookings" >&2
 
-sql "select id from properties where status = 'Active' order by random() limit 2000" >"$work/properties"
-sql "select id from units where active order by random() limit 2000" >"$work/units"
-sql "select city from properties group by city order by count(*) desc" >"$work/cities"
+python3 bench/targets.py "$work" 7 # samples properties, units and cities
 python3 - "$work" <<'PY'
 import datetime, random, sys, urllib.parse
 work = sys.argv[1]

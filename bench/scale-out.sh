@@ -34,9 +34,7 @@ token=$(curl -fs -X POST "$api/api/auth/sign-in" -H 'Content-Type: application/j
   -d '{"email":"owner@agency-001.hexproperty.test","password":"hexproperty-demo-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
 export STAFF_TOKEN=$token
 
-sql "select id from properties where status = 'Active' order by random() limit 2000" >"$work/properties"
-sql "select id from units where active order by random() limit 2000" >"$work/units"
-sql "select city from properties group by city order by count(*) desc" >"$work/cities"
+python3 bench/targets.py "$work" 11 # samples properties, units and cities
 python3 - "$work" "$api" "$web" <<'PY'
 import datetime, random, sys, urllib.parse
 work, api, web = sys.argv[1:4]
