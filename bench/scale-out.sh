@@ -2,8 +2,9 @@
 # 500 users through the balancers against 2 Api and 2 Web replicas, open-loop (HexProperty.Bench load: requests start
 # at a fixed rate whatever the answers take; latency counted from when each was due). A user acts every THINK seconds
 # on average, so the offered rate is USERS / THINK. The mix: guests' property details, calendars, dated searches,
-# quotes and one-night holds (Idempotency-Key) on the Api; site pages on the Web; a staff member's booking and payment
-# lists and dashboard (bearer token); an export of a year of bookings running in the Worker the whole time.
+# quotes, one-night holds and checkouts (a hold, then its card payment; each with an Idempotency-Key) on the Api;
+# site pages on the Web; a staff member's booking and payment lists and dashboard (bearer token); an export of a year
+# of bookings running in the Worker the whole time.
 # First the balancer's /alive at the same rate (the ceiling of this machine and path), then RUNS runs of the mix, then
 # one more run in which api-1 and web-1 are killed (SIGKILL) halfway: its errors, and the seconds until each is UP in
 # its balancer again. Needs the system running from a Release build with the large data set and the per-address
@@ -58,6 +59,8 @@ for u in units[:400]:
     lines.append(f"1 quote GET {api}/api/units/{u}/quote?checkIn={ci}&checkOut={co}&guests=2")
 for u in units[:40]:
     lines.append(f"1 hold POST {api}/api/bookings?unit={u}")
+for u in units[40:80]:
+    lines.append(f"1 pay POST {api}/api/bookings?unit={u}")  # a checkout: the hold, then its card payment
 lines += [f"20 staff GET {api}/api/staff/bookings?limit=20", f"10 staff GET {api}/api/staff/payments?limit=20", f"10 staff GET {api}/api/staff/dashboard"]
 for p in properties[:200]:
     lines.append(f"1 page GET {web}/properties/{p}")

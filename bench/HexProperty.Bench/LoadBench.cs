@@ -12,7 +12,7 @@ namespace HexProperty.Bench;
 /// (wrk waits for each answer before sending the next on a connection). Each request's latency is counted from the
 /// moment it was due, not from when it was sent. The mix file has one request per line, <c>weight kind method url</c>;
 /// <c>staff</c> lines carry STAFF_TOKEN, <c>hold</c> lines POST a one-night hold of a random night on the unit in the url
-/// with an Idempotency-Key. Prints a progress line every second (time, requests, errors, in flight) and, at the end,
+/// with an Idempotency-Key, and <c>pay</c> lines do the same and then pay the hold by card (a checkout, timed whole). Prints a progress line every second (time, requests, errors, in flight) and, at the end,
 /// one JSON line per kind and for all: requests, errors (5xx or no answer), refusals (4xx), p50/p95/p99/max in ms, rate.
 /// </summary>
 internal static class LoadBench
@@ -72,13 +72,12 @@ internal static class LoadBench
             {
                 try
                 {
-                    using var request = Build(line, night, token);
-                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
-                    if ((int)response.StatusCode >= 500)
+                    var status = await SendAsync(client, line, night, token);
+                    if (status >= 500)
                     {
                         Interlocked.Increment(ref tally.Errors);
                     }
-                    else if ((int)response.StatusCode >= 400)
+                    else if (status >= 400)
                     {
                         Interlocked.Increment(ref tally.Refusals);
                     }
@@ -134,7 +133,33 @@ internal static class LoadBench
         return all;
     }
 
-    private static HttpRequestMessage Build(Line line, int night, string? token)
+    /// <summary>One line's request; a <c>pay</c> line is a guest's checkout: the hold, then its card payment.</summary>
+    private static async Task<int> SendAsync(HttpClient client, Line line, int night, string? token)
+    {
+        var email = $"load-{Guid.NewGuid():N}@example.test";
+        using var request = Build(line, night, token, email);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
+        if (line.Kind != "pay" || response.StatusCode != HttpStatusCode.Created)
+        {
+            return (int)response.StatusCode;
+        }
+
+        using var hold = JsonDocument.Parse(await response.Content.ReadAsStringAsync(CancellationToken.None));
+        var reference = hold.RootElement.GetProperty("reference").GetString();
+        using var payment = new HttpRequestMessage(HttpMethod.Post, new Uri(request.RequestUri!, $"/api/bookings/{reference}/payments"));
+        payment.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        payment.Content = new StringContent(JsonSerializer.Serialize(new
+        {
+            email,
+            amount = hold.RootElement.GetProperty("total").GetDecimal(),
+            currency = hold.RootElement.GetProperty("currency").GetString(),
+            card = new { number = "4242424242424242", expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123", holderName = "Load Guest" },
+        }), Encoding.UTF8, "application/json");
+        using var paid = await client.SendAsync(payment, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
+        return (int)paid.StatusCode;
+    }
+
+    private static HttpRequestMessage Build(Line line, int night, string? token, string email)
     {
         var request = new HttpRequestMessage(line.Method, line.Url);
         if (line.Kind == "staff" && token is not null)
@@ -142,7 +167,7 @@ internal static class LoadBench
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        if (line.Kind == "hold")
+        if (line.Kind is "hold" or "pay")
         {
             // The url is the Api's /api/bookings?unit={id}: the unit goes into the body.
             var unit = line.Url[(line.Url.IndexOf("unit=", StringComparison.Ordinal) + 5)..];
@@ -155,7 +180,7 @@ internal static class LoadBench
                 checkIn = checkIn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 checkOut = checkIn.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 guests = 1,
-                guest = new { fullName = "Load Guest", email = $"load-{Guid.NewGuid():N}@example.test" },
+                guest = new { fullName = "Load Guest", email },
             }), Encoding.UTF8, "application/json");
         }
 
