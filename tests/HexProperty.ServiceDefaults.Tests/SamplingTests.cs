@@ -65,19 +65,6 @@ public sealed class SamplingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new RateLimitedSampler(-1, TimeProvider.System));
     }
 
-    private sealed class CollectingExporter(ConcurrentQueue<Activity> spans) : BaseExporter<Activity>
-    {
-        public override ExportResult Export(in Batch<Activity> batch)
-        {
-            foreach (var activity in batch)
-            {
-                spans.Enqueue(activity);
-            }
-
-            return ExportResult.Success;
-        }
-    }
-
     [Fact]
     public async Task A_service_keeps_its_configured_rate_of_new_traces_but_follows_a_caller_that_sampled()
     {

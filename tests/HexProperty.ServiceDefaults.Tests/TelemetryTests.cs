@@ -12,20 +12,6 @@ namespace HexProperty.ServiceDefaults.Tests;
 
 public sealed class TelemetryTests
 {
-    /// <summary>Receives what an exporter would: the SDK's own export processor sits in front of it.</summary>
-    private sealed class CollectingExporter(ConcurrentQueue<Activity> spans) : BaseExporter<Activity>
-    {
-        public override ExportResult Export(in Batch<Activity> batch)
-        {
-            foreach (var activity in batch)
-            {
-                spans.Enqueue(activity);
-            }
-
-            return ExportResult.Success;
-        }
-    }
-
     private static async Task<(LoopbackApp Service, ConcurrentQueue<Activity> Spans)> ServiceAsync(Uri downstream)
     {
         var spans = new ConcurrentQueue<Activity>();
