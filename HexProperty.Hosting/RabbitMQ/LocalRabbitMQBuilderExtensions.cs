@@ -63,7 +63,9 @@ public static class LocalRabbitMQBuilderExtensions
                 env["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
                 env["RABBITMQ_NODE_PORT"] = node.Port;
                 env["RABBITMQ_DIST_PORT"] = node.DistributionEndpoint.Property(EndpointProperty.Port);
-                env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}"; // not every interface
+                // Only the interface we name; and never an epmd of the broker's own: when the epmd resource stops first
+                // on shutdown, the VM would otherwise start `epmd -daemon`, which outlives everything.
+                env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1} -start_epmd false";
                 env["RABBITMQ_MNESIA_BASE"] = Path.Combine(directory, "mnesia");
                 env["RABBITMQ_LOG_BASE"] = Path.Combine(directory, "log");
                 env["RABBITMQ_CONFIG_FILE"] = RabbitMQNode.ConfigFile(node);
