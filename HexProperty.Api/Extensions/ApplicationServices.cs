@@ -69,6 +69,8 @@ public static class ApplicationServices
         services.AddOptions<HexProperty.Data.Jobs.ExportStorageOptions>().BindConfiguration("Exports");
         services.AddSingleton<UnitPricingQuery>();
         services.AddSingleton<AvailabilityCalendarQuery>();
+        services.AddSingleton<ProcessLease>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProcessLease>());
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<BookingReferences>();
         services.AddSingleton<IPaymentGateway, LocalPaymentGateway>();

@@ -1,4 +1,8 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using HexProperty.Api.Infrastructure.Idempotency;
 using Npgsql;
 
 namespace HexProperty.Api.Tests;
@@ -59,6 +63,42 @@ public sealed class IdempotencyTests(ApiFixture api)
             Assert.Equal("https://hexproperty.dev/problems/idempotency-request-in-progress", (string?)(await busy.BodyAsync())["type"]);
         }
 
+        Assert.Equal(1, await CountAsync("select count(*) from bookings where unit_id = $1", unitId));
+    }
+
+    [Fact]
+    public async Task A_request_left_in_progress_by_a_process_that_died_is_taken_over_at_once()
+    {
+        var staff = await StaffSession.SignUpAsync(api);
+        var (_, unitId) = await staff.CreateBookableUnitAsync();
+        var checkIn = api.Clock.Today.AddDays(25);
+        var request = Guest.Hold(unitId, checkIn, checkIn.AddDays(2));
+        var key = Json.Key();
+        var owner = Random.Shared.Next(1, int.MaxValue);
+        // Another replica's claim on this key, as it leaves it when killed mid-request: in progress, under its lease.
+        var hash = SHA256.HashData([.. Encoding.UTF8.GetBytes("POST /api/bookings\n"), .. JsonSerializer.SerializeToUtf8Bytes(request, Json.Options)]);
+        // Unpooled: closing it ends the session, as a killed process's connection does.
+        await using var other = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(api.DatabaseConnectionString) { Pooling = false }.ConnectionString);
+        await other.OpenAsync();
+        await using (var claim = new NpgsqlCommand(
+            "insert into idempotency_requests (scope, request_hash, state, created_at, owner) values ($1, $2, 'InProgress', $3, $4)", other)
+        { Parameters = { new() { Value = $"guest|{key}" }, new() { Value = hash }, new() { Value = api.Clock.GetUtcNow() }, new() { Value = owner } } })
+        {
+            await claim.ExecuteNonQueryAsync();
+        }
+
+        await using (var lease = new NpgsqlCommand($"select pg_advisory_lock({ProcessLease.LockClass}, {owner})", other))
+        {
+            await lease.ExecuteNonQueryAsync();
+        }
+
+        var whileAlive = await api.Client().PostJsonAsync("/api/bookings", request, key);
+        await other.CloseAsync(); // the other process dies: its session, and so its lease, ends
+        var afterDeath = await api.Client().PostJsonAsync("/api/bookings", request, key);
+
+        Assert.Equal(HttpStatusCode.Conflict, whileAlive.StatusCode);
+        Assert.Equal("https://hexproperty.dev/problems/idempotency-request-in-progress", (string?)(await whileAlive.BodyAsync())["type"]);
+        Assert.Equal(HttpStatusCode.Created, afterDeath.StatusCode);
         Assert.Equal(1, await CountAsync("select count(*) from bookings where unit_id = $1", unitId));
     }
 

@@ -5,14 +5,17 @@ namespace HexProperty.Api.Infrastructure.Idempotency;
 
 /// <summary>
 /// Requests made with an Idempotency-Key and the responses they got (table idempotency_requests). A key is
-/// claimed atomically by the first request; every later one finds it and is answered from it.
+/// claimed atomically by the first request; every later one finds it and is answered from it. A claim names the
+/// <see cref="ProcessLease"/> of the process running the request: when that process has died (a replica killed
+/// mid-request, whose request the balancer retried on another), the claim is taken over at once.
 /// </summary>
-public sealed class IdempotencyStore(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class IdempotencyStore(NpgsqlDataSource dataSource, ProcessLease lease, TimeProvider time)
 {
     /// <summary>How long a response is replayed; after that the key is free again.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
-    /// <summary>A claim still in progress after this long belongs to a request that died; it may be taken over.</summary>
+    /// <summary>A claim still in progress after this long belongs to a request that died, whatever its lease says; it may be
+    /// taken over. Covers claims made while their process had no lease (its lease connection was down).</summary>
     public static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(2);
 
     public sealed record Stored(byte[] RequestHash, bool Completed, int? StatusCode, string? ContentType, string? Location, byte[]? Body);
@@ -21,13 +24,17 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, TimeProvider t
     public async Task<Stored?> ClaimAsync(string scope, byte[] requestHash, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var claim = dataSource.CreateCommand("""
-            insert into idempotency_requests (scope, request_hash, state, created_at) values ($1, $2, 'InProgress', $3)
+        await using var claim = dataSource.CreateCommand($"""
+            insert into idempotency_requests (scope, request_hash, state, created_at, owner) values ($1, $2, 'InProgress', $3, $6)
             on conflict (scope) do update
                 set request_hash = excluded.request_hash, state = 'InProgress', status_code = null, content_type = null,
-                    location = null, body = null, created_at = excluded.created_at, completed_at = null
+                    location = null, body = null, created_at = excluded.created_at, completed_at = null, owner = excluded.owner
                 where idempotency_requests.created_at < $4
-                   or (idempotency_requests.state = 'InProgress' and idempotency_requests.created_at < $5)
+                   or (idempotency_requests.state = 'InProgress'
+                       and (idempotency_requests.created_at < $5
+                            -- the owner's lease is free: its process is gone (the lock is held only for this statement)
+                            or (idempotency_requests.owner is not null
+                                and pg_try_advisory_xact_lock({ProcessLease.LockClass}, idempotency_requests.owner))))
             returning 1
             """);
         claim.Parameters.AddWithValue(scope);
@@ -35,6 +42,7 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, TimeProvider t
         claim.Parameters.AddWithValue(now);
         claim.Parameters.AddWithValue(now - Retention);
         claim.Parameters.AddWithValue(now - Abandoned);
+        claim.Parameters.Add(new NpgsqlParameter { Value = lease.Held ? lease.Id : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         if (await claim.ExecuteScalarAsync(cancellationToken) is not null)
         {
             return null;
