@@ -25,6 +25,9 @@ var files = builder.ExecutionContext.IsRunMode ? builder.DataRootPath() : null;
 
 // The Api and the site run as replicas behind HAProxy (Balancing:{name} in appsettings.json sets how many and how they
 // are balanced); "api" and "web" are the balancers, the way in for the other resources, the tests and the developer.
+// A replica that comes back takes its full share over a minute: at full load a cold one (empty caches and pools, its
+// code not yet compiled) given half the requests at once answered in seconds for its first minute (bench/README.md).
+var coldReplicaRamp = TimeSpan.FromMinutes(1);
 var api = builder.AddBalancedProject<Projects.HexProperty_Api>("api", replica =>
     {
         replica.WithReference(hexdb).WaitForCompletion(migrations)
@@ -37,7 +40,11 @@ var api = builder.AddBalancedProject<Projects.HexProperty_Api>("api", replica =>
             replica.WithEnvironment("Exports__Path", Path.Combine(files, "exports"));
         }
     },
-    settings => settings.CacheMegabytes = 64); // the edge cache for anonymous reads (the seeds' CDN layer)
+    settings =>
+    {
+        settings.CacheMegabytes = 64; // the edge cache for anonymous reads (the seeds' CDN layer)
+        settings.SlowStart = coldReplicaRamp;
+    });
 api.WithUrl($"{api.Resource.GetEndpoint("http")}/scalar", "API reference"); // Scalar, reading the Api's OpenAPI document
 
 var worker = builder.AddProject<Projects.HexProperty_Worker>("worker")
@@ -61,7 +68,11 @@ builder.AddBalancedProject<Projects.HexProperty_Web>("web", replica =>
             replica.WithEnvironment("DataProtection__KeysPath", Path.Combine(files, "web-keys"));
         }
     },
-    settings => settings.StickyFor = TimeSpan.FromHours(1)) // a form or a circuit stays on the replica that began it
+    settings =>
+    {
+        settings.StickyFor = TimeSpan.FromHours(1); // a form or a circuit stays on the replica that began it
+        settings.SlowStart = coldReplicaRamp;
+    })
     .WithExternalHttpEndpoints();
 
 if (builder.ExecutionContext.IsRunMode)

@@ -50,6 +50,13 @@ public sealed class BalancerSettings
     /// </summary>
     public int ErrorLimit { get; set; } = 3;
 
+    /// <summary>
+    /// How long a replica that comes back (restarted, or its checks passing again) takes to get its full share of new
+    /// requests, ramped up from a sixteenth (HAProxy <c>slowstart</c>), so its cold caches, pools and code fill under
+    /// part of the load; zero gives the full share at once. No effect on <see cref="BalancingAlgorithm.SourceHash"/>.
+    /// </summary>
+    public TimeSpan SlowStart { get; set; }
+
     /// <summary>When set, a cookie keeps a browser on the replica that served it, for this long (HAProxy <c>cookie ... maxlife</c>).</summary>
     public TimeSpan? StickyFor { get; set; }
 
@@ -70,6 +77,7 @@ public sealed class BalancerSettings
             : Weights.Length > Replicas ? "there are more weights than replicas"
             : !HealthPath.StartsWith('/') || HealthPath.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? "HealthPath must be a path starting with /"
             : CheckInterval < TimeSpan.FromMilliseconds(100) ? "CheckInterval must be at least 100 ms"
+            : SlowStart != TimeSpan.Zero && (SlowStart < TimeSpan.FromSeconds(1) || SlowStart > TimeSpan.FromHours(1)) ? "SlowStart must be 0 or 1 s to 1 h"
             : Fall < 1 || Rise < 1 || ErrorLimit < 1 ? "Fall, Rise and ErrorLimit must be at least 1"
             : StickyFor is { } sticky && sticky < TimeSpan.FromSeconds(1) ? "StickyFor must be at least 1 s"
             : StickyCookie.Length == 0 || !StickyCookie.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? "StickyCookie must be letters, digits, - and _"

@@ -96,7 +96,8 @@ internal static class HaproxyConfig
         Line($"    http-check send meth GET uri {settings.HealthPath} ver HTTP/1.1 hdr Host localhost");
         Line("    http-check expect status 200-399");
         Line($"    default-server check inter {Ms(settings.CheckInterval)} fall {settings.Fall} rise {settings.Rise} " +
-            $"observe layer4 error-limit {settings.ErrorLimit} on-error mark-down");
+            $"observe layer4 error-limit {settings.ErrorLimit} on-error mark-down" +
+            (settings.SlowStart > TimeSpan.Zero ? $" slowstart {Ms(settings.SlowStart)}" : ""));
         if (settings.StickyFor is { } sticky)
         {
             Line($"    cookie {settings.StickyCookie} insert indirect nocache httponly attr \"SameSite=Lax\" maxlife {((long)sticky.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s");

@@ -85,6 +85,23 @@ public sealed class BalancerTests
     }
 
     [Fact]
+    public async Task A_replica_that_comes_back_gets_its_share_step_by_step_under_slow_start()
+    {
+        await using var haproxy = await HaproxyHarness.StartAsync(Settings(s => s.SlowStart = TimeSpan.FromSeconds(8)));
+        var b1 = haproxy.Backends[0];
+        b1.Healthy = false;
+        await Eventually.TrueAsync(async () => (await haproxy.ServerStatesAsync())["b1"] == "DOWN", "b1 was not taken out");
+        b1.Healthy = true;
+        await haproxy.WaitUntilUpAsync("b1");
+
+        // Round robin would give it 10 of 20 at once (the test above); ramping, it starts at a small part of that.
+        var justBack = await WhoAsync(haproxy, 20);
+        Assert.InRange(justBack.Count(a => a == "b1"), 0, 7);
+        await Eventually.TrueAsync(async () => (await WhoAsync(haproxy, 20)).Count(a => a == "b1") == 10,
+            "b1 never got its full share back", TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task A_read_a_dying_replica_drops_is_answered_by_the_other_replica()
     {
         await using var haproxy = await HaproxyHarness.StartAsync(Settings(s => s.CheckInterval = TimeSpan.FromSeconds(30)));
