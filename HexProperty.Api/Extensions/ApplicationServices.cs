@@ -39,7 +39,7 @@ public static class ApplicationServices
             db.Scope = provider.GetRequiredService<IAgencyScope>();
             return db;
         });
-        builder.EnrichNpgsqlDbContext<HexDbContext>();
+        builder.EnrichNpgsqlDbContext<HexDbContext>(settings => settings.DisableHealthChecks = true); // AddHexDatabases checks the database
         builder.AddApiCaching();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
@@ -54,6 +54,7 @@ public static class ApplicationServices
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DatabaseExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         // Binding failures throw, so BadRequestExceptionHandler can name the field; otherwise they are a bare 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));

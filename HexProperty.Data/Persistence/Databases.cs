@@ -163,18 +163,31 @@ public static class Databases
             DatabaseTracing.OnlyWithinOperations(dataSource);
         }
 
-        builder.AddNpgsqlDataSource(Primary, configureDataSourceBuilder: Configure);
+        // Health is checked on connections of its own (DatabaseHealthCheck), not on the pool the requests use.
+        builder.AddNpgsqlDataSource(Primary, settings => settings.DisableHealthChecks = true, Configure);
+        AddHealthCheck(builder, Primary);
         if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(Reads)))
         {
             builder.Services.AddSingleton(provider => new ReadReplica(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<NpgsqlDataSource>(), separate: false));
         }
         else
         {
-            builder.AddKeyedNpgsqlDataSource(Reads, configureDataSourceBuilder: Configure);
+            builder.AddKeyedNpgsqlDataSource(Reads, settings => settings.DisableHealthChecks = true, Configure);
+            AddHealthCheck(builder, Reads);
             builder.Services.AddSingleton(provider => new ReadReplica(
                 provider.GetRequiredKeyedService<NpgsqlDataSource>(Reads), provider.GetRequiredService<NpgsqlDataSource>(), separate: true));
         }
 
         return pool;
+    }
+
+    private static void AddHealthCheck(IHostApplicationBuilder builder, string name)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(name)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{name} is missing.");
+        // One check (and its connection) for the process's life: the registration's factory runs at every check.
+        builder.Services.AddKeyedSingleton(name, (_, _) => new DatabaseHealthCheck(connectionString));
+        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+            name, provider => provider.GetRequiredKeyedService<DatabaseHealthCheck>(name), failureStatus: null, tags: null));
     }
 }

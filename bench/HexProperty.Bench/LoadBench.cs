@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -13,7 +14,7 @@ namespace HexProperty.Bench;
 /// moment it was due, not from when it was sent. The mix file has one request per line, <c>weight kind method url</c>;
 /// <c>staff</c> lines carry STAFF_TOKEN, <c>hold</c> lines POST a one-night hold of a random night on the unit in the url
 /// with an Idempotency-Key, and <c>pay</c> lines do the same and then pay the hold by card (a checkout, timed whole). Prints a progress line every second (time, requests, errors, in flight) and, at the end,
-/// one JSON line per kind and for all: requests, errors (5xx or no answer), refusals (4xx), p50/p95/p99/max in ms, rate.
+/// one JSON line per kind and for all: requests, errors (5xx or no answer, counted by cause), refusals (4xx), p50/p95/p99/max in ms, rate.
 /// </summary>
 internal static class LoadBench
 {
@@ -23,8 +24,17 @@ internal static class LoadBench
     {
         public ConcurrentBag<double> Latencies { get; } = [];
 
+        /// <summary>What the errors were: a 5xx status, a timeout or a failed connection, with how many of each.</summary>
+        public ConcurrentDictionary<string, int> Causes { get; } = new();
+
         public int Errors;
         public int Refusals;
+
+        public void Error(string cause)
+        {
+            Interlocked.Increment(ref Errors);
+            Causes.AddOrUpdate(cause, 1, (_, n) => n + 1);
+        }
     }
 
     public static async Task<int> RunAsync(string mixFile, double rate, int seconds, CancellationToken cancellationToken)
@@ -75,16 +85,20 @@ internal static class LoadBench
                     var status = await SendAsync(client, line, night, token);
                     if (status >= 500)
                     {
-                        Interlocked.Increment(ref tally.Errors);
+                        tally.Error(status.ToString(CultureInfo.InvariantCulture));
                     }
                     else if (status >= 400)
                     {
                         Interlocked.Increment(ref tally.Refusals);
                     }
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                catch (TaskCanceledException)
                 {
-                    Interlocked.Increment(ref tally.Errors);
+                    tally.Error("timeout");
+                }
+                catch (HttpRequestException e)
+                {
+                    tally.Error(e.HttpRequestError.ToString());
                 }
                 finally
                 {
@@ -110,6 +124,7 @@ internal static class LoadBench
                 p99 = Round(Percentile(sorted, 0.99)),
                 max = Round(sorted.Length == 0 ? 0 : sorted[^1]),
                 rate = Round(sorted.Length / elapsed),
+                causes = tally.Causes.OrderBy(c => c.Key).ToDictionary(),
             }));
         }
 
@@ -128,6 +143,10 @@ internal static class LoadBench
 
             all.Errors += tally.Errors;
             all.Refusals += tally.Refusals;
+            foreach (var (cause, count) in tally.Causes)
+            {
+                all.Causes.AddOrUpdate(cause, count, (_, n) => n + count);
+            }
         }
 
         return all;

@@ -38,3 +38,36 @@ public sealed class DatabaseExceptionHandlerTests
     public void A_fault_of_the_server_is_left_to_be_a_5xx(string sqlState) =>
         Assert.Null(DatabaseExceptionHandler.Describe(Refusal(sqlState)));
 }
+
+/// <summary>The database unable to serve in time (pool, connection, timeouts, shutdown) is a 503 to retry, never a 500.</summary>
+public sealed class DatabaseUnavailableExceptionHandlerTests
+{
+    private static PostgresException Server(string sqlState) => new("refused", "ERROR", "ERROR", sqlState);
+
+    [Fact]
+    public void An_exhausted_pool_a_failed_connection_or_a_timeout_is_unavailable_wherever_it_is_wrapped()
+    {
+        var exhausted = new NpgsqlException("The connection pool has been exhausted", new TimeoutException());
+        Assert.Same(exhausted, DatabaseUnavailableExceptionHandler.Unavailable(exhausted));
+        Assert.Same(exhausted, DatabaseUnavailableExceptionHandler.Unavailable(new InvalidOperationException("retries exhausted", exhausted)));
+        Assert.NotNull(DatabaseUnavailableExceptionHandler.Unavailable(new NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException())));
+    }
+
+    [Theory]
+    [InlineData(PostgresErrorCodes.QueryCanceled)]
+    [InlineData(PostgresErrorCodes.AdminShutdown)]
+    [InlineData(PostgresErrorCodes.CannotConnectNow)]
+    [InlineData(PostgresErrorCodes.TooManyConnections)]
+    [InlineData(PostgresErrorCodes.ConnectionFailure)]
+    public void A_server_that_cannot_serve_now_is_unavailable(string sqlState) =>
+        Assert.NotNull(DatabaseUnavailableExceptionHandler.Unavailable(Server(sqlState)));
+
+    [Theory]
+    [InlineData(PostgresErrorCodes.UniqueViolation)]
+    [InlineData(PostgresErrorCodes.UndefinedTable)]
+    public void A_refusal_or_a_fault_in_the_code_is_not(string sqlState)
+    {
+        Assert.Null(DatabaseUnavailableExceptionHandler.Unavailable(Server(sqlState)));
+        Assert.Null(DatabaseUnavailableExceptionHandler.Unavailable(new InvalidOperationException("a bug")));
+    }
+}
