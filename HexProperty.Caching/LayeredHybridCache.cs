@@ -334,10 +334,15 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
     {
         try
         {
-            flight.Completion.TrySetResult(await FillAsync(key, profile, state, factory, options, tags, flags, flight, refreshing));
+            var filled = await FillAsync(key, profile, state, factory, options, tags, flags, flight, refreshing);
+            // Out of the map before its callers go on (their continuations run at once, elsewhere): one that asks again
+            // must find the stored entry, not join this finished fill and get its value back however stale it now is.
+            _inFlight.TryRemove(KeyValuePair.Create(key, flight));
+            flight.Completion.TrySetResult(filled);
         }
         catch (Exception e)
         {
+            _inFlight.TryRemove(KeyValuePair.Create(key, flight));
             if (flight.IsDetached)
             {
                 LogRefreshFailed(e, key);
@@ -356,7 +361,6 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
         }
         finally
         {
-            _inFlight.TryRemove(KeyValuePair.Create(key, flight));
             flight.Dispose();
         }
     }
