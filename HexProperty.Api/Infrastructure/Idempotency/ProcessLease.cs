@@ -19,12 +19,13 @@ public sealed partial class ProcessLease(IConfiguration configuration, ILogger<P
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(5);
 
     private NpgsqlConnection? _connection;
+    private volatile bool _held; // written by the lease loop, read by every keyed request
 
     /// <summary>This process's lease: random, so replicas (and restarts of one) never share it.</summary>
     public int Id { get; } = Random.Shared.Next(int.MinValue, int.MaxValue);
 
     /// <summary>Whether the lock is held now (the lease connection is up).</summary>
-    public bool Held { get; private set; }
+    public bool Held => _held;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -102,12 +103,12 @@ public sealed partial class ProcessLease(IConfiguration configuration, ILogger<P
         }
 
         _connection = connection;
-        Held = true;
+        _held = true;
     }
 
     private async Task DropAsync()
     {
-        Held = false;
+        _held = false;
         if (_connection is { } connection)
         {
             _connection = null;
