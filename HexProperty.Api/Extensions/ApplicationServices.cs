@@ -26,11 +26,12 @@ public static class ApplicationServices
     {
         var services = builder.Services;
         // One pool on the primary for EF Core and the raw SQL of writes, outbox and idempotency store: Aspire's data
-        // source, which the context is built on and then enriched (retries, health check, telemetry) by Aspire's
+        // source, which the context is built on and then enriched (telemetry) by Aspire's
         // integration; and one for reads that tolerate a little lag (search, calendars), on the standby when there is one.
-        builder.AddHexDatabases();
-        // Pooled contexts, each handed out acting for the request's agency (the tenancy walls: AgencyScope).
-        services.AddPooledDbContextFactory<HexDbContext>((provider, options) => HexDbContext.Configure(options, provider.GetRequiredService<NpgsqlDataSource>()));
+        var pool = builder.AddHexDatabases();
+        // Pooled contexts, each handed out acting for the request's agency (the tenancy walls: AgencyScope), retrying
+        // transient failures within the pool's budget (Database:Pool:RetryCount and RetryMaxDelay).
+        services.AddPooledDbContextFactory<HexDbContext>((provider, options) => HexDbContext.Configure(options, provider.GetRequiredService<NpgsqlDataSource>(), pool));
         services.AddHttpContextAccessor();
         services.AddScoped<IAgencyScope, StaffAgencyScope>();
         services.AddScoped(provider =>
@@ -39,7 +40,9 @@ public static class ApplicationServices
             db.Scope = provider.GetRequiredService<IAgencyScope>();
             return db;
         });
-        builder.EnrichNpgsqlDbContext<HexDbContext>(settings => settings.DisableHealthChecks = true); // AddHexDatabases checks the database
+        // Aspire's enrichment adds telemetry; the database is checked by AddHexDatabases, and retries are configured above
+        // (Aspire's would be EF Core's default: about a minute of back-off before a request may fail).
+        builder.EnrichNpgsqlDbContext<HexDbContext>(settings => (settings.DisableHealthChecks, settings.DisableRetry) = (true, true));
         builder.AddApiCaching();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 

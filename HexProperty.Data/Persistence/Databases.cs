@@ -24,6 +24,16 @@ public sealed class DatabasePoolOptions
     /// <summary>Npgsql's command timeout; zero for none.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often EF Core runs an operation again after a transient failure (a dropped connection, a server
+    /// restarting). Kept small: a request waits through every retry, and a database that is down should be a prompt 503,
+    /// not a minute of back-off (EF Core's default: 6 retries, up to 30 s apart, about a minute).
+    /// </summary>
+    public int RetryCount { get; set; } = 3;
+
+    /// <summary>The longest wait between two retries (EF Core's back-off doubles from 1 s up to this).</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     internal void ApplyTo(NpgsqlConnectionStringBuilder connection)
     {
         connection.MaxPoolSize = MaxConnections;

@@ -17,9 +17,18 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
 {
     private static readonly JsonSerializerOptions QuoteJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The context's options on a data source: Npgsql, and the second tenancy wall (<see cref="AgencyScope"/>).</summary>
-    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, Npgsql.NpgsqlDataSource dataSource) =>
-        options.UseNpgsql(dataSource).AddInterceptors(AgencyScope.Wall);
+    /// <summary>
+    /// The context's options on a data source: Npgsql, transient failures retried within <paramref name="pool"/>'s
+    /// budget when one is given, and the second tenancy wall (<see cref="AgencyScope"/>).
+    /// </summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, Npgsql.NpgsqlDataSource dataSource, DatabasePoolOptions? pool = null) =>
+        options.UseNpgsql(dataSource, npgsql =>
+        {
+            if (pool is not null)
+            {
+                npgsql.EnableRetryOnFailure(pool.RetryCount, pool.RetryMaxDelay, errorCodesToAdd: null);
+            }
+        }).AddInterceptors(AgencyScope.Wall);
 
     /// <summary>Who this context acts for; set each time the context is handed out (it is pooled). Null: no agency.</summary>
     public IAgencyScope? Scope { get; set; }

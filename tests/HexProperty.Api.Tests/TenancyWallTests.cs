@@ -146,7 +146,7 @@ public sealed class TenancyWallTests(ApiFixture api)
             Assert.Equal(mine.AgencyId, db.AgencyId);
             Assert.Equal(AgencyScope.Role, await db.Database.SqlQuery<string>($"select current_user as \"Value\"").SingleAsync());
             Assert.Equal([mine.AgencyId], await db.Agencies.IgnoreQueryFilters().Select(a => a.Id).ToListAsync());
-            // Aspire's enrichment still applies to the factory's contexts: transient failures are retried.
+            // The factory's contexts retry transient failures.
             Assert.True(db.Database.CreateExecutionStrategy().RetriesOnFailure);
         }
 
