@@ -158,6 +158,27 @@ public sealed class DistributedTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task The_invalidation_log_is_read_in_pages_and_no_entry_is_lost_at_a_page_boundary()
+    {
+        var prefix = CacheNode.NewPrefix();
+        await using var node = await CacheNode.StartAsync(redis.ConnectionString, prefix);
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new CacheMetrics(services.GetRequiredService<IMeterFactory>(), () => 0, () => 0, () => 0, () => 1);
+        var layer = new RedisLayer(node.Redis!, new HybridCacheOptions { KeyPrefix = prefix }, metrics,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, logPageSize: 10);
+        // 95 invalidations at distinct times, then 25 sharing one time, across the 10-entry pages: a whole page of ties.
+        var written = Enumerable.Range(0, 95).Select(i => new Invalidation(InvalidationKind.Tag, $"t{i}", 1_000 + i))
+            .Concat(Enumerable.Range(0, 25).Select(i => new Invalidation(InvalidationKind.Tag, $"same{i}", 5_000))).ToList();
+        Assert.True(await layer.RecordAsync(written));
+
+        var read = (await layer.ReadInvalidationsAsync(since: 1_000))!.Where(i => i.Kind != InvalidationKind.Everything).ToList();
+
+        Assert.Equal(written.OrderBy(i => i.At).ThenBy(i => i.Name, StringComparer.Ordinal), read.OrderBy(i => i.At).ThenBy(i => i.Name, StringComparer.Ordinal));
+        // From a later time: the pages start there, and what is older is pruned.
+        Assert.Equal(written.Count(i => i.At >= 1_050), (await layer.ReadInvalidationsAsync(since: 1_050))!.Count(i => i.Kind != InvalidationKind.Everything));
+    }
+
+    [Fact]
     public async Task The_invalidation_log_keeps_the_newest_time_so_a_late_replay_never_hides_a_newer_write()
     {
         var prefix = CacheNode.NewPrefix();
