@@ -56,8 +56,17 @@ public sealed class HybridCacheOptions
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// The longest one call made to get Redis back may take (the ping, the invalidation log, the replay). No request
+    /// waits on these calls, so they get more than <see cref="RedisTimeout"/>: on a loaded machine a call's answer can
+    /// wait longer than that in this process, and recovery, which needs some thirty calls in a row, then never succeeded
+    /// while the load lasted (bench/README.md).
+    /// </summary>
+    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// While Redis is unreachable no invalidation reaches this node, so what it holds in memory is served for at most
-    /// this long; this bounds how stale another node's write can be seen here during an outage.
+    /// this long; this bounds how stale another node's write can be seen here during an outage. A cache back within
+    /// this time whose subscription never dropped has missed no message, and keeps its memory.
     /// </summary>
     public TimeSpan OutageLocalExpiration { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -7,8 +7,8 @@ public sealed partial class LayeredHybridCache
     [LoggerMessage(1, LogLevel.Warning, "Redis is unavailable ({Reason}): the cache serves from memory, each entry for at most {Limit}, and from the source")]
     private partial void LogDisconnected(string reason, TimeSpan limit);
 
-    [LoggerMessage(2, LogLevel.Information, "Cache connected to Redis: {Missed} invalidations loaded, {Replayed} replayed, memory dropped after {Outage} without Redis")]
-    private partial void LogConnected(int missed, int replayed, TimeSpan outage);
+    [LoggerMessage(2, LogLevel.Information, "Cache connected to Redis: {Missed} invalidations loaded, {Replayed} replayed, memory {Memory} after {Outage} without Redis")]
+    private partial void LogConnected(int missed, int replayed, string memory, TimeSpan outage);
 
     [LoggerMessage(3, LogLevel.Debug, "Cache could not synchronise with Redis yet: {Error}")]
     private partial void LogSynchronizeFailed(string error);

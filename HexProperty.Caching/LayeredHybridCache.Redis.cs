@@ -7,7 +7,9 @@ namespace HexProperty.Caching;
 /// and published. Disconnected (at start, on a failed connection, when the breaker opens, or when an invalidation
 /// could not be sent): memory only, each entry served at most <see cref="HybridCacheOptions.OutageLocalExpiration"/>,
 /// invalidations queued. Every <see cref="HybridCacheOptions.RecoveryInterval"/> a disconnected cache tries to
-/// synchronise: load the invalidations it missed, replay its own, drop its memory, and connect again.
+/// synchronise, on the recovery budget: load the invalidations it missed, replay its own, drop its memory unless it
+/// can have missed nothing (no connection failed and the outage was shorter than the limit), close the breaker, and
+/// connect again.
 /// </summary>
 public sealed partial class LayeredHybridCache
 {
@@ -38,9 +40,9 @@ public sealed partial class LayeredHybridCache
         _pending.Add(invalidations);
     }
 
-    private async Task<bool> PublishAsync(IReadOnlyList<Invalidation> invalidations)
+    private async Task<bool> PublishAsync(IReadOnlyList<Invalidation> invalidations, bool recovery = false)
     {
-        if (!await _redis!.PublishAsync(CacheBackplane.Encode(InstanceId, _clock.Now, invalidations)))
+        if (!await _redis!.PublishAsync(CacheBackplane.Encode(InstanceId, _clock.Now, invalidations), recovery))
         {
             return false;
         }
@@ -77,6 +79,13 @@ public sealed partial class LayeredHybridCache
                     break;
             }
         }
+    }
+
+    /// <summary>A connection to Redis failed: a message sent to this node meanwhile may be lost.</summary>
+    private void ConnectionFailed(string reason)
+    {
+        Volatile.Write(ref _messagesMayBeLost, 1);
+        Disconnected(reason);
     }
 
     private void Disconnected(string reason)
@@ -128,7 +137,7 @@ public sealed partial class LayeredHybridCache
             if (!_subscribed)
             {
                 // Subscribed once: the multiplexer subscribes again by itself after a reconnect.
-                await _redis.SubscribeAsync(OnBackplaneMessage).WaitAsync(_options.RedisTimeout);
+                await _redis.SubscribeAsync(OnBackplaneMessage).WaitAsync(_options.RecoveryTimeout);
                 _subscribed = true;
             }
 
@@ -163,18 +172,27 @@ public sealed partial class LayeredHybridCache
                 _invalidations.Apply(invalidation.Kind, invalidation.Name, invalidation.At);
             }
 
-            if (pending.Count > 0 && !(await _redis.RecordAsync(pending) && await PublishAsync(pending)))
+            if (pending.Count > 0 && !(await _redis.RecordAsync(pending, recovery: true) && await PublishAsync(pending, recovery: true)))
             {
                 _pending.Add(pending);
                 return;
             }
 
             var outage = CacheClock.Between(Volatile.Read(ref _disconnectedSince), now);
-            // Whatever memory holds may have missed an invalidation or a new value: start over from Redis.
-            _local.Clear();
+            // With the subscription up the whole time, every invalidation and new value sent meanwhile reached this
+            // node, and within the outage limit nothing held was served past it: memory stays. Otherwise it may have
+            // missed one: start over from Redis. (A loaded machine opens the breaker without Redis being gone; dropping
+            // memory at every recovery then multiplied the work the load had caused.)
+            var keep = Interlocked.Exchange(ref _messagesMayBeLost, 0) == 0 && outage < _options.OutageLocalExpiration;
+            if (!keep)
+            {
+                _local.Clear();
+            }
+
+            await _redis.CloseBreakerAsync();
             Volatile.Write(ref _disconnectedSince, 0);
             Volatile.Write(ref _connected, 1);
-            LogConnected(missed.Count, pending.Count, outage);
+            LogConnected(missed.Count, pending.Count, keep ? "kept" : "dropped", outage);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

@@ -36,6 +36,7 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
     private readonly long _retention;
     private int _connected;
     private long _disconnectedSince;
+    private int _messagesMayBeLost = 1; // at start nothing was heard yet
     private bool _subscribed;
     private long _lastPrune;
 
@@ -66,7 +67,7 @@ public sealed partial class LayeredHybridCache : HybridCache, IDisposable
         if (redis is not null)
         {
             _redis = new RedisLayer(redis, _options, _metrics, logger);
-            _redis.ConnectionFailed += Disconnected;
+            _redis.ConnectionFailed += ConnectionFailed;
             _redis.BreakerOpened += reason => Disconnected($"circuit breaker opened ({reason})");
             _redis.ConnectionRestored += () => _ = SynchronizeAsync();
             // Until the first synchronisation this node cannot hear invalidations: memory is short-lived meanwhile.

@@ -7,10 +7,11 @@ using StackExchange.Redis;
 namespace HexProperty.Caching;
 
 /// <summary>
-/// Every call the cache makes to Redis, each with a short timeout and all behind one circuit breaker, so a slow or
-/// dead Redis costs a request at most <see cref="HybridCacheOptions.RedisTimeout"/> and, once the breaker opens,
-/// nothing. Failures are counted and reported as false/null, never thrown: Redis is an optimisation, not a
-/// dependency of any request.
+/// Every call the cache makes to Redis. Those a request may wait on have a short timeout and all sit behind one circuit
+/// breaker, so a slow or dead Redis costs a request at most <see cref="HybridCacheOptions.RedisTimeout"/> and, once
+/// the breaker opens, nothing. Those that bring a lost Redis back (<c>recovery: true</c>) run in the background with
+/// <see cref="HybridCacheOptions.RecoveryTimeout"/>, and their success closes the breaker. Failures are counted and
+/// reported as false/null, never thrown: Redis is an optimisation, not a dependency of any request.
 /// </summary>
 internal sealed class RedisLayer
 {
@@ -18,7 +19,9 @@ internal sealed class RedisLayer
     private readonly CacheMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _recovery;
     private readonly CircuitBreakerStateProvider _breaker = new();
+    private readonly CircuitBreakerManualControl _breakerControl = new();
     private readonly RedisKey _invalidationsKey;
     private readonly RedisKey _runKey;
     private readonly RedisChannel _channel;
@@ -64,6 +67,7 @@ internal sealed class RedisLayer
                 BreakDuration = options.BreakerBreakDuration,
                 ShouldHandle = new PredicateBuilder().Handle<RedisException>().Handle<TimeoutRejectedException>().Handle<TimeoutException>(),
                 StateProvider = _breaker,
+                ManualControl = _breakerControl,
                 OnOpened = args =>
                 {
                     BreakerOpened?.Invoke(args.Outcome.Exception?.Message ?? "too many failed calls");
@@ -72,6 +76,8 @@ internal sealed class RedisLayer
             })
             .AddTimeout(options.RedisTimeout)
             .Build();
+        // Calls that bring a lost Redis back run in the background, outside the breaker, with a budget of their own.
+        _recovery = new ResiliencePipelineBuilder().AddTimeout(options.RecoveryTimeout).Build();
         _redis.ConnectionFailed += (_, e) => ConnectionFailed?.Invoke($"{e.ConnectionType} connection to {e.EndPoint} failed: {e.FailureType}");
         _redis.ConnectionRestored += (_, _) => ConnectionRestored?.Invoke();
     }
@@ -105,10 +111,10 @@ internal sealed class RedisLayer
     /// Records invalidations in the sorted set every node loads when it starts or comes back. A score only ever
     /// grows: a replayed or late invalidation never hides a newer one.
     /// </summary>
-    public async Task<bool> RecordAsync(IReadOnlyList<Invalidation> invalidations)
+    public async Task<bool> RecordAsync(IReadOnlyList<Invalidation> invalidations, bool recovery = false)
     {
         var arguments = invalidations.SelectMany(i => new RedisValue[] { i.Member, i.At }).ToArray();
-        return (await CallAsync("record", static (db, state) => db.ScriptEvaluateAsync(RecordScript, [state.key], state.arguments), (key: _invalidationsKey, arguments))).Ok;
+        return (await CallAsync("record", static (db, state) => db.ScriptEvaluateAsync(RecordScript, [state.key], state.arguments), (key: _invalidationsKey, arguments), recovery)).Ok;
     }
 
     /// <summary>
@@ -118,7 +124,7 @@ internal sealed class RedisLayer
     /// </summary>
     public async Task<bool?> IsNewRunAsync()
     {
-        var (ok, result) = await CallAsync("run", static (db, key) => db.ScriptEvaluateAsync(RunScript, [key]), _runKey);
+        var (ok, result) = await CallAsync("run", static (db, key) => db.ScriptEvaluateAsync(RunScript, [key]), _runKey, recovery: true);
         return ok ? (long)result == 1 : null;
     }
 
@@ -130,13 +136,13 @@ internal sealed class RedisLayer
     /// </summary>
     public async Task<IReadOnlyList<Invalidation>?> ReadInvalidationsAsync(long since)
     {
-        await CallAsync("prune", static (db, state) => db.SortedSetRemoveRangeByScoreAsync(state.key, double.NegativeInfinity, state.since, Exclude.Stop), (key: _invalidationsKey, since));
+        await CallAsync("prune", static (db, state) => db.SortedSetRemoveRangeByScoreAsync(state.key, double.NegativeInfinity, state.since, Exclude.Stop), (key: _invalidationsKey, since), recovery: true);
         var log = new List<Invalidation>();
         var (from, exclude) = ((double)since, Exclude.None);
         while (true)
         {
             var (ok, page) = await CallAsync("load", static (db, state) => db.SortedSetRangeByScoreWithScoresAsync(
-                state.key, state.from, double.PositiveInfinity, state.exclude, take: state.size), (key: _invalidationsKey, from, exclude, size: _logPageSize));
+                state.key, state.from, double.PositiveInfinity, state.exclude, take: state.size), (key: _invalidationsKey, from, exclude, size: _logPageSize), recovery: true);
             if (!ok)
             {
                 return null;
@@ -152,7 +158,7 @@ internal sealed class RedisLayer
             // share it. A score only grows, and a grown one is ahead of this read: nothing is skipped.
             var last = page[^1].Score;
             Add(page.Where(e => e.Score < last));
-            var (tieRead, tie) = await CallAsync("load", static (db, state) => db.SortedSetRangeByScoreWithScoresAsync(state.key, state.last, state.last), (key: _invalidationsKey, last));
+            var (tieRead, tie) = await CallAsync("load", static (db, state) => db.SortedSetRangeByScoreWithScoresAsync(state.key, state.last, state.last), (key: _invalidationsKey, last), recovery: true);
             if (!tieRead)
             {
                 return null;
@@ -166,20 +172,23 @@ internal sealed class RedisLayer
             log.AddRange(entries.Select(e => Invalidation.FromMember(e.Element!, (long)e.Score)).OfType<Invalidation>());
     }
 
-    public async Task<bool> PublishAsync(byte[] message) =>
-        (await CallAsync("publish", static (_, state) => state.subscriber.PublishAsync(state.channel, state.message), (subscriber: _redis.GetSubscriber(), channel: _channel, message))).Ok;
+    public async Task<bool> PublishAsync(byte[] message, bool recovery = false) =>
+        (await CallAsync("publish", static (_, state) => state.subscriber.PublishAsync(state.channel, state.message), (subscriber: _redis.GetSubscriber(), channel: _channel, message), recovery)).Ok;
 
     public Task SubscribeAsync(Action<byte[]> handler) =>
         _redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => handler((byte[])message!));
 
-    /// <summary>A round trip through the breaker: how a half-open breaker learns Redis is back.</summary>
-    public async Task<bool> PingAsync() => (await CallAsync("ping", static (db, _) => db.PingAsync(), 0)).Ok;
+    /// <summary>A round trip on the recovery budget: whether Redis answers at all.</summary>
+    public async Task<bool> PingAsync() => (await CallAsync("ping", static (db, _) => db.PingAsync(), 0, recovery: true)).Ok;
 
-    private async Task<(bool Ok, TResult Value)> CallAsync<TState, TResult>(string operation, Func<IDatabase, TState, Task<TResult>> call, TState state)
+    /// <summary>Closes the breaker once recovery has shown Redis answers, so requests use it again at once.</summary>
+    public Task CloseBreakerAsync() => _breakerControl.CloseAsync();
+
+    private async Task<(bool Ok, TResult Value)> CallAsync<TState, TResult>(string operation, Func<IDatabase, TState, Task<TResult>> call, TState state, bool recovery = false)
     {
         try
         {
-            var value = await _pipeline.ExecuteAsync(
+            var value = await (recovery ? _recovery : _pipeline).ExecuteAsync(
                 static async (context, token) => await context.call(context.db, context.state).WaitAsync(token),
                 (call, db: _redis.GetDatabase(), state),
                 CancellationToken.None);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Caching.Hybrid;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -66,6 +67,44 @@ public sealed class RedisOutageTests(RedisFixture redis, ITestOutputHelper outpu
         // Without the timeouts a call would wait out the whole pause (2.5 s).
         Assert.True(slowest < TimeSpan.FromSeconds(2), $"the slowest call took {slowest}");
         await node.WaitUntilAsync(() => node.Cache.IsConnected, "the breaker to close after the pause", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_Redis_that_was_only_slow_opens_the_breaker_but_recovery_closes_it_and_the_node_keeps_its_memory()
+    {
+        var prefix = CacheNode.NewPrefix();
+        await using var node = await CacheNode.StartAsync(redis.ConnectionString, prefix, configure: o =>
+        {
+            o.RedisTimeout = TimeSpan.FromMilliseconds(200);
+            o.BreakerMinimumThroughput = 2;
+            o.BreakerSamplingDuration = TimeSpan.FromSeconds(2);
+            o.BreakerBreakDuration = TimeSpan.FromMinutes(5); // longer than the test: only recovery can close it
+        });
+        using var admin = await ConnectionMultiplexer.ConnectAsync(ConfigurationOptions.Parse(redis.ConnectionString + ",allowAdmin=true"));
+        // In memory only, so what is read afterwards can only come from memory (or the factory, if memory was dropped).
+        var memoryOnly = new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableDistributedCache };
+        for (var i = 0; i < 20; i++)
+        {
+            await node.Cache.GetOrCreateAsync($"kept:{i}", _ => ValueTask.FromResult(i), memoryOnly);
+        }
+
+        // Slow, not gone: calls wait up to 2 s, longer than a request may, but the connections stay up.
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "2000", "ALL");
+        var elapsed = Stopwatch.StartNew();
+        for (var i = 0; node.Cache.IsConnected && elapsed.Elapsed < TimeSpan.FromSeconds(1.5); i++)
+        {
+            await node.Cache.GetOrCreateAsync($"slow:{i}", _ => ValueTask.FromResult(i));
+        }
+
+        Assert.False(node.Cache.IsConnected, $"the breaker should have opened ({elapsed.Elapsed}, {node.Cache.DistributedBreakerState}, {node.Measurements.Sum("hexproperty.cache.redis.errors")} errors)");
+        await node.WaitUntilAsync(() => node.Cache.IsConnected, "recovery once Redis answers", TimeSpan.FromSeconds(10));
+        Assert.Equal("Closed", node.Cache.DistributedBreakerState);
+
+        // No message can have been missed, so nothing was dropped (before, recovery dropped memory: all 20 refilled).
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(i, await node.Cache.GetOrCreateAsync($"kept:{i}", _ => ValueTask.FromResult(-1), memoryOnly));
+        }
     }
 
     /// <summary>Four callers reading and writing through two nodes until stopped, counting what failed.</summary>
