@@ -163,9 +163,7 @@ public sealed class DistributedTests(RedisFixture redis)
         var prefix = CacheNode.NewPrefix();
         await using var node = await CacheNode.StartAsync(redis.ConnectionString, prefix);
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new CacheMetrics(services.GetRequiredService<IMeterFactory>(), () => 0, () => 0, () => 0, () => 1);
-        var layer = new RedisLayer(node.Redis!, new HybridCacheOptions { KeyPrefix = prefix }, metrics,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, logPageSize: 10);
+        var layer = LayerOf(node, prefix, services, logPageSize: 10);
         // 95 invalidations at distinct times, then 25 sharing one time, across the 10-entry pages: a whole page of ties.
         var written = Enumerable.Range(0, 95).Select(i => new Invalidation(InvalidationKind.Tag, $"t{i}", 1_000 + i))
             .Concat(Enumerable.Range(0, 25).Select(i => new Invalidation(InvalidationKind.Tag, $"same{i}", 5_000))).ToList();
@@ -184,9 +182,7 @@ public sealed class DistributedTests(RedisFixture redis)
         var prefix = CacheNode.NewPrefix();
         await using var node = await CacheNode.StartAsync(redis.ConnectionString, prefix);
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new CacheMetrics(services.GetRequiredService<IMeterFactory>(), () => 0, () => 0, () => 0, () => 1);
-        var layer = new RedisLayer(node.Redis!, new HybridCacheOptions { KeyPrefix = prefix }, metrics,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var layer = LayerOf(node, prefix, services);
 
         Assert.True(await layer.RecordAsync([new Invalidation(InvalidationKind.Tag, "agency:1", 2_000), new Invalidation(InvalidationKind.Key, "k", 5)]));
         Assert.True(await layer.RecordAsync([new Invalidation(InvalidationKind.Tag, "agency:1", 1_000)]));
@@ -197,4 +193,10 @@ public sealed class DistributedTests(RedisFixture redis)
         // Reading from 3,000 pruned everything older; only the node's own start ("*" at the current time) is left.
         Assert.All((await layer.ReadInvalidationsAsync(since: 0))!, i => Assert.Equal(InvalidationKind.Everything, i.Kind));
     }
+
+    /// <summary>A Redis layer of the test's own on the node's connection and key prefix, its metrics unread.</summary>
+    private static RedisLayer LayerOf(CacheNode node, string prefix, ServiceProvider services, int logPageSize = 500) =>
+        new(node.Redis!, new HybridCacheOptions { KeyPrefix = prefix },
+            new CacheMetrics(services.GetRequiredService<IMeterFactory>(), () => 0, () => 0, () => 0, () => 1),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, logPageSize);
 }

@@ -38,14 +38,7 @@ public sealed class RedisOutageTests(RedisFixture redis, ITestOutputHelper outpu
     [Fact]
     public async Task A_hung_Redis_costs_a_call_at_most_the_timeout_then_nothing_once_the_breaker_opens_and_it_closes_by_itself()
     {
-        var prefix = CacheNode.NewPrefix();
-        await using var node = await CacheNode.StartAsync(redis.ConnectionString, prefix, configure: o =>
-        {
-            o.RedisTimeout = TimeSpan.FromMilliseconds(200);
-            o.BreakerMinimumThroughput = 2;
-            o.BreakerSamplingDuration = TimeSpan.FromSeconds(2);
-            o.BreakerBreakDuration = TimeSpan.FromSeconds(1);
-        });
+        await using var node = await StartQuickBreakerNodeAsync(breakDuration: TimeSpan.FromSeconds(1));
         using var admin = await ConnectionMultiplexer.ConnectAsync(ConfigurationOptions.Parse(redis.ConnectionString + ",allowAdmin=true"));
 
         await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "2500", "ALL");
@@ -72,14 +65,7 @@ public sealed class RedisOutageTests(RedisFixture redis, ITestOutputHelper outpu
     [Fact]
     public async Task A_Redis_that_was_only_slow_opens_the_breaker_but_recovery_closes_it_and_the_node_keeps_its_memory()
     {
-        var prefix = CacheNode.NewPrefix();
-        await using var node = await CacheNode.StartAsync(redis.ConnectionString, prefix, configure: o =>
-        {
-            o.RedisTimeout = TimeSpan.FromMilliseconds(200);
-            o.BreakerMinimumThroughput = 2;
-            o.BreakerSamplingDuration = TimeSpan.FromSeconds(2);
-            o.BreakerBreakDuration = TimeSpan.FromMinutes(5); // longer than the test: only recovery can close it
-        });
+        await using var node = await StartQuickBreakerNodeAsync(breakDuration: TimeSpan.FromMinutes(5)); // only recovery can close it in time
         using var admin = await ConnectionMultiplexer.ConnectAsync(ConfigurationOptions.Parse(redis.ConnectionString + ",allowAdmin=true"));
         // In memory only, so what is read afterwards can only come from memory (or the factory, if memory was dropped).
         var memoryOnly = new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableDistributedCache };
@@ -106,6 +92,16 @@ public sealed class RedisOutageTests(RedisFixture redis, ITestOutputHelper outpu
             Assert.Equal(i, await node.Cache.GetOrCreateAsync($"kept:{i}", _ => ValueTask.FromResult(-1), memoryOnly));
         }
     }
+
+    /// <summary>A node whose Redis calls time out after 200 ms and whose breaker opens after two of them.</summary>
+    private Task<CacheNode> StartQuickBreakerNodeAsync(TimeSpan breakDuration) =>
+        CacheNode.StartAsync(redis.ConnectionString, CacheNode.NewPrefix(), configure: o =>
+        {
+            o.RedisTimeout = TimeSpan.FromMilliseconds(200);
+            o.BreakerMinimumThroughput = 2;
+            o.BreakerSamplingDuration = TimeSpan.FromSeconds(2);
+            o.BreakerBreakDuration = breakDuration;
+        });
 
     /// <summary>Four callers reading and writing through two nodes until stopped, counting what failed.</summary>
     private sealed class Traffic : IDisposable
