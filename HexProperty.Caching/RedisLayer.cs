@@ -25,6 +25,7 @@ internal sealed class RedisLayer
     private readonly RedisKey _invalidationsKey;
     private readonly RedisKey _runKey;
     private readonly RedisChannel _channel;
+    private readonly int _logPageSize; // entries of the invalidation log read per command
 
     private const string RecordScript = """
         for i = 1, #ARGV, 2 do
@@ -44,9 +45,6 @@ internal sealed class RedisLayer
         redis.call('SET', KEYS[1], run)
         return 1
         """;
-
-    /// <summary>Entries of the invalidation log read per command.</summary>
-    private readonly int _logPageSize;
 
     public RedisLayer(IConnectionMultiplexer redis, HybridCacheOptions options, CacheMetrics metrics, ILogger logger, int logPageSize = 500)
     {

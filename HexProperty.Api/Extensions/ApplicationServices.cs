@@ -26,8 +26,8 @@ public static class ApplicationServices
     {
         var services = builder.Services;
         // One pool on the primary for EF Core and the raw SQL of writes, outbox and idempotency store: Aspire's data
-        // source, which the context is built on and then enriched (telemetry) by Aspire's
-        // integration; and one for reads that tolerate a little lag (search, calendars), on the standby when there is one.
+        // source, which the context is built on and then enriched (telemetry) by Aspire's integration; and one for
+        // reads that tolerate a little lag (search, calendars), on the standby when there is one.
         var pool = builder.AddHexDatabases();
         // Pooled contexts, each handed out acting for the request's agency (the tenancy walls: AgencyScope), retrying
         // transient failures within the pool's budget (Database:Pool:RetryCount and RetryMaxDelay).
