@@ -1,5 +1,6 @@
 using HexProperty.Hosting;
 using HexProperty.Hosting.Balancing;
+using HexProperty.Hosting.Monitoring;
 using HexProperty.Hosting.Postgres;
 using HexProperty.Hosting.RabbitMQ;
 using HexProperty.Hosting.Redis;
@@ -84,6 +85,10 @@ if (builder.ExecutionContext.IsRunMode)
         builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "2000");
     }
 }
+
+// Prometheus scrapes everything above (each replica on a port of its own), its rules (monitoring/*.rules.yml) alert
+// through Alertmanager, and the Api stores the alerts for the operations page, which charts Prometheus' series.
+builder.AddLocalMonitoring(Path.Combine(builder.AppHostDirectory, "monitoring"), alertStore: api);
 
 builder.RunProjectsFromBuildOutput();
 builder.AddStartupSummary();

@@ -87,6 +87,7 @@ public static class StartupSummary
         RabbitMQ.LocalRabbitMQResource => "RabbitMQ",
         RabbitMQ.EpmdResource => "epmd",
         Balancing.LocalBalancerResource => "HAProxy",
+        Monitoring.LocalMonitoringResource m => m.Kind,
         _ => e.Snapshot.ResourceType,
     };
 

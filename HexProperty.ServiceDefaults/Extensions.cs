@@ -81,6 +81,7 @@ public static class ServiceDefaultsExtensions
         }
 
         builder.Services.AddSingleton<EndpointLatency>();
+        builder.Services.AddPrometheusEndpoint(builder.Configuration);
         return builder;
     }
 

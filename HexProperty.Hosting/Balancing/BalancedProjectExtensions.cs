@@ -61,7 +61,7 @@ public static class BalancedProjectExtensions
                     Proxyless(e, "http"); // the balancer is the proxy: one hop, not two
                     // A port of its own, chosen now: a replica started again after a crash comes back where the
                     // balancer's configuration expects it (a port DCP allocates may change at a restart).
-                    e.Port = e.TargetPort = FreeLoopbackPort();
+                    e.Port = e.TargetPort = LocalServers.FreeLoopbackPort();
                 })
                 .WithParentRelationship(balancer);
             configure(replica);
@@ -122,13 +122,6 @@ public static class BalancedProjectExtensions
             return Task.CompletedTask;
         });
         return builder;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Proxyless(EndpointAnnotation endpoint, string scheme)

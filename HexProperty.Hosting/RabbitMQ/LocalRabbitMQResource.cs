@@ -11,6 +11,10 @@ public sealed class LocalRabbitMQResource(string name, string dataDirectory, Par
 
     public ParameterResource PasswordParameter { get; } = password;
 
+    /// <summary>Set by the monitoring: the loopback port of the node's Prometheus endpoint (its rabbitmq_prometheus
+    /// plugin); without it the node runs with no plugin.</summary>
+    public int? MetricsPort { get; internal set; }
+
     /// <summary>The Erlang distribution port, which rabbitmqctl and other nodes talk to.</summary>
     public EndpointReference DistributionEndpoint => new(this, DistributionEndpointName);
 

@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace HexProperty.Hosting.RabbitMQ;
 
 /// <summary>
-/// Writes a node's configuration before each start: the settings, no plugins, and definitions that the node imports at
+/// Writes a node's configuration before each start: the settings, the Prometheus plugin when the monitoring asked for it
+/// (<see cref="LocalRabbitMQResource.MetricsPort"/>; with a value per queue, for the queue depth alerts), and definitions that the node imports at
 /// every boot, holding the user with the password parameter's current value (hashed as RabbitMQ hashes it), so a
 /// changed parameter reaches an existing node too.
 /// </summary>
@@ -39,9 +40,12 @@ internal static class RabbitMQNode
             "log.console = true",
             "log.console.level = warning",
             "log.file = false",
+            .. node.MetricsPort is { } port
+                ? new[] { "prometheus.tcp.ip = 127.0.0.1", $"prometheus.tcp.port = {port}", "prometheus.return_per_object_metrics = true" }
+                : [],
             "",
         ]), cancellationToken);
-        await File.WriteAllTextAsync(PluginsFile(node), "[].\n", cancellationToken);
+        await File.WriteAllTextAsync(PluginsFile(node), node.MetricsPort is null ? "[].\n" : "[rabbitmq_prometheus].\n", cancellationToken);
     }
 
     /// <summary>rabbit_password_hashing_sha256: base64(salt ‖ SHA-256(salt ‖ UTF-8 password)) with a 4-byte random salt.</summary>

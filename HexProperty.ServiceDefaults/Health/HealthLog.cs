@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
@@ -6,11 +7,28 @@ namespace HexProperty.ServiceDefaults.Health;
 /// <summary>
 /// Logs each health check when its status changes (every 30 s the host runs them all): a dependency that fails says
 /// why in the service's structured logs, which the dashboard and operators read, since <c>/health</c> does not tell
-/// an anonymous caller.
+/// an anonymous caller. Each check's last status is also the gauge <c>hexproperty.health.status</c> (0 unhealthy, 1
+/// degraded, 2 healthy), which Prometheus alerts on.
 /// </summary>
-internal sealed partial class HealthLog(ILogger<HealthLog> logger) : IHealthCheckPublisher
+internal sealed partial class HealthLog : IHealthCheckPublisher
 {
     private readonly Dictionary<string, HealthStatus> _last = [];
+    private readonly ILogger<HealthLog> _logger;
+
+    public HealthLog(ILogger<HealthLog> logger, IMeterFactory meters)
+    {
+        _logger = logger;
+        meters.Create(Telemetry.PrometheusEndpoint.MeterName).CreateObservableGauge("hexproperty.health.status", Statuses, "{status}",
+            "Each health check's last result: 0 unhealthy, 1 degraded, 2 healthy.");
+    }
+
+    private IEnumerable<Measurement<int>> Statuses()
+    {
+        lock (_last)
+        {
+            return [.. _last.Select(c => new Measurement<int>((int)c.Value, new KeyValuePair<string, object?>("check", c.Key)))];
+        }
+    }
 
     public Task PublishAsync(HealthReport report, CancellationToken cancellationToken)
     {
