@@ -28,6 +28,7 @@ app.UseMiddleware<IdempotencyMiddleware>();
 app.MapOpenApi();
 app.MapApiReference();
 app.MapDefaultEndpoints();
+app.MapAlertmanagerWebhook(); // its token is checked before its input
 // Every operation's input passes the same edge checks (control characters, lengths, dates arithmetic can take).
 var api = app.MapGroup("").GuardInput();
 api.MapPlatformApi();
@@ -49,6 +50,7 @@ api.MapStaffNotificationsApi();
 api.MapStaffDashboardApi();
 api.MapStaffAuditApi();
 api.MapOperationsApi();
+api.MapAlertsApi();
 
 app.Run();
 

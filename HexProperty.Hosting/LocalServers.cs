@@ -118,13 +118,26 @@ public static class LocalServers
     }
 
     /// <summary>A loopback port free right now, for an endpoint whose port must be known when the model is built and
-    /// stay the same when its process is started again (one DCP allocates may change at a restart).</summary>
+    /// stay the same when its process is started again (one DCP allocates may change at a restart).
+    /// Never the same port twice in one process: the kernel may hand a port just released to the next caller.</summary>
     internal static int FreeLoopbackPort()
     {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 
     /// <summary>Stops start-up, before any process runs, when a program is missing, saying which Debian package installs it.</summary>
     internal static void RequirePrograms(this IDistributedApplicationBuilder builder, params ServerProgram[] programs)

@@ -19,7 +19,7 @@ namespace Microsoft.Extensions.Hosting;
 /// exported over OTLP to the dashboard, health checks, and HTTP clients with the standard resilience handler and service
 /// discovery. Added to the template: resilience options from configuration (<c>HttpClientDefaults:Resilience</c>, or a
 /// client's own with <see cref="HttpClientResilience.AddOwnResilienceHandler"/>), circuit states for the operations
-/// page, each endpoint's latency percentiles, and health answers that show dependency detail only to an operator.
+/// page, metrics for Prometheus on a port of their own, and health answers that show dependency detail only to an operator.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -80,7 +80,6 @@ public static class ServiceDefaultsExtensions
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
-        builder.Services.AddSingleton<EndpointLatency>();
         builder.Services.AddPrometheusEndpoint(builder.Configuration);
         return builder;
     }
@@ -94,11 +93,10 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>Maps <c>/health</c> (readiness: every dependency) and <c>/alive</c> (liveness: the process only) in every
-    /// environment, and starts recording each endpoint's latency for the operations page.</summary>
+    /// environment.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthResponses();
-        _ = app.Services.GetRequiredService<EndpointLatency>(); // listens from now on
         return app;
     }
 }

@@ -7,7 +7,6 @@ using HexProperty.Data.Messaging;
 using HexProperty.Data.Persistence;
 using HexProperty.Messaging;
 using HexProperty.ServiceDefaults.Resilience;
-using HexProperty.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -22,12 +21,15 @@ public static class OperationsApi
     {
         var ops = app.MapGroup("/api/ops").WithTags("Operations").RequireAuthorization(StaffPolicies.Operator);
         ops.MapGet("/overview", OverviewAsync).WithName("OperationsOverview")
-            .WithSummary("Cache per profile, p50/p95/p99 per endpoint, breakers, queue depths, jobs of the last day, slowest statements, unused indexes.");
+            .WithSummary("This instance: cache per profile, breakers, queue depths, jobs of the last day, slowest statements, unused indexes.");
         ops.MapGet("/dead-letters", DeadLettersAsync).WithName("ListDeadLetters")
             .WithSummary("Events a consumer gave up on, newest first.");
         ops.MapPost("/dead-letters/{id:guid}/replay", ReplayAsync).WithName("ReplayDeadLetter")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Sends a dead-lettered event back to its consumer.");
+        ops.MapGet("/metrics", (Monitoring.PrometheusReader prometheus, CancellationToken cancellationToken) => prometheus.ReadAsync(cancellationToken))
+            .WithName("OperationsMetrics")
+            .WithSummary("From Prometheus, over every replica: the last hour of latency, errors, traffic, cache, database, queues, lag, CPU and memory, and each endpoint now.");
         ops.MapGet("/schedules", SchedulesAsync).WithName("ListSchedules")
             .WithSummary("The Worker's schedules: when each last ran, how it went, when it runs next.");
         return app;
@@ -82,7 +84,7 @@ public static class OperationsApi
             .ToArrayAsync(cancellationToken));
 
     public static async Task<Ok<OpsOverview>> OverviewAsync(
-        LayeredHybridCache cache, EndpointLatency latency, IServiceProvider services, IConfiguration configuration, HexDbContext db,
+        LayeredHybridCache cache, IServiceProvider services, IConfiguration configuration, HexDbContext db,
         NpgsqlDataSource dataSource, ReadReplica reads, DatabasePoolOptions pool, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -105,7 +107,7 @@ public static class OperationsApi
             .OrderBy(j => j.Type).ThenBy(j => j.Status).ToList();
 
         return TypedResults.Ok(new OpsOverview(
-            PlatformApi.ServiceInstanceId(configuration), now, cache.Statistics, latency.Snapshot(), breakers, queues, jobs,
+            PlatformApi.ServiceInstanceId(configuration), now, cache.Statistics, breakers, queues, jobs,
             await SlowStatementsAsync(dataSource, cancellationToken), await UnusedIndexesAsync(dataSource, cancellationToken),
             await ReplicationAsync(dataSource, reads, pool, cancellationToken)));
     }

@@ -1,12 +1,11 @@
 using HexProperty.Caching;
 using HexProperty.Messaging;
-using HexProperty.ServiceDefaults.Telemetry;
 
 namespace HexProperty.Api.Contracts;
 
 /// <summary>
-/// What an operator checks first, from the Api instance that answered: its cache per profile, each endpoint's
-/// latency, its circuit breakers, the event queues, background jobs of the last 24 hours, the slowest statements
+/// What an operator checks first, from the Api instance that answered (the figures over every replica come from
+/// Prometheus: /api/ops/metrics): its cache per profile, its circuit breakers, the event queues, background jobs of the last 24 hours, the slowest statements
 /// (pg_stat_statements), indexes never scanned, and the database's replication and pool. Each database part says why
 /// when it cannot be read.
 /// </summary>
@@ -14,7 +13,6 @@ public sealed record OpsOverview(
     string? Instance,
     DateTimeOffset At,
     CacheStatistics Cache,
-    IReadOnlyList<EndpointLatencySnapshot> Endpoints,
     IReadOnlyList<BreakerView> Breakers,
     IReadOnlyList<QueueDepth> Queues,
     IReadOnlyList<JobRunSummary> Jobs,

@@ -65,6 +65,9 @@ public static class ApplicationServices
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PropertyClock>();
+        // Its own resilience pipeline: Prometheus down must not open the breaker other clients share.
+        services.AddHttpClient<Monitoring.PrometheusReader>(Monitoring.PrometheusReader.ClientName, client => client.BaseAddress = new Uri("http://prometheus"))
+            .AddOwnResilienceHandler(builder.Configuration);
         services.AddSingleton<Occupancy>();
         services.AddSingleton<PropertySearch>();
         services.AddSingleton<PropertyDetailsQuery>();

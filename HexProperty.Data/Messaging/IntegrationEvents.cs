@@ -13,6 +13,7 @@ namespace HexProperty.Data.Messaging;
 [JsonDerivedType(typeof(BookingCancelled), BookingCancelled.Name)]
 [JsonDerivedType(typeof(HoldExpired), HoldExpired.Name)]
 [JsonDerivedType(typeof(JobFinished), JobFinished.Name)]
+[JsonDerivedType(typeof(AlertChanged), AlertChanged.Name)]
 public abstract record IntegrationEvent
 {
     /// <summary>Unique per event: a consumer's inbox key, and the message id on the wire.</summary>
@@ -67,6 +68,14 @@ public sealed record HoldExpired(BookingFacts Booking) : IntegrationEvent
 public sealed record JobFinished(Guid JobId, Guid AgencyId, Guid UserId, string JobType, string Status, long RowsDone, string? FileName, string? Error) : IntegrationEvent
 {
     public const string Name = "job.finished";
+
+    protected override string TypeName => Name;
+}
+
+/// <summary>A monitoring alert started firing or resolved (Prometheus' rules, through Alertmanager): operators are told.</summary>
+public sealed record AlertChanged(Guid AlertId, string AlertName, string Severity, string Status, string Summary, DateTimeOffset StartsAt) : IntegrationEvent
+{
+    public const string Name = "alert.changed";
 
     protected override string TypeName => Name;
 }

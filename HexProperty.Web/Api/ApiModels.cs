@@ -105,7 +105,7 @@ public sealed record ScheduleView(
     int? LastDurationMs, string? LastOutcome, string? LastError, string? LastDetail, long Runs, long Failures);
 
 public sealed record OpsOverview(
-    string? Instance, DateTimeOffset At, CacheStatistics Cache, IReadOnlyList<EndpointLatencySnapshot> Endpoints, IReadOnlyList<BreakerView> Breakers,
+    string? Instance, DateTimeOffset At, CacheStatistics Cache, IReadOnlyList<BreakerView> Breakers,
     IReadOnlyList<QueueDepth> Queues, IReadOnlyList<JobRunSummary> Jobs, DatabaseSection<SlowStatement> SlowStatements, DatabaseSection<UnusedIndex> UnusedIndexes,
     ReplicationView Replication);
 
@@ -136,3 +136,17 @@ public sealed record UnusedIndex(string Table, string Index, long SizeBytes);
 public sealed record AuditEntryView(
     Guid Id, DateTimeOffset At, Guid ActorId, string ActorName, string Action, string Entity, Guid EntityId,
     System.Text.Json.JsonElement? Before, System.Text.Json.JsonElement? After);
+
+public sealed record AlertView(
+    Guid Id, string Name, string Severity, string Status, string Summary, IReadOnlyDictionary<string, string> Labels,
+    DateTimeOffset StartsAt, DateTimeOffset? ResolvedAt, DateTimeOffset ReceivedAt, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt);
+
+public sealed record MonitoringView(
+    string? Unavailable, DateTimeOffset From, int StepSeconds, IReadOnlyList<ChartView> Charts, IReadOnlyList<EndpointFigures> Endpoints);
+
+public sealed record ChartView(string Id, string Title, string Unit, IReadOnlyList<SeriesView> Series);
+
+public sealed record SeriesView(string Name, IReadOnlyList<double?> Values);
+
+public sealed record EndpointFigures(
+    string Service, string Method, string Route, double RequestsPerSecond, double? P50Ms, double? P95Ms, double? P99Ms, double? ErrorRatio);

@@ -146,6 +146,14 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
 
     public Task<ApiResult<ScheduleView[]>> SchedulesAsync(CancellationToken ct) => StaffAsync<ScheduleView[]>(HttpMethod.Get, "/api/ops/schedules", null, ct);
 
+    public Task<ApiResult<MonitoringView>> OpsMetricsAsync(CancellationToken ct) => StaffAsync<MonitoringView>(HttpMethod.Get, "/api/ops/metrics", null, ct);
+
+    /// <summary>Alerts newest first: <paramref name="state"/> "firing", "resolved" or null for both.</summary>
+    public Task<ApiResult<Page<AlertView>>> AlertsAsync(string? state, int limit, CancellationToken ct) =>
+        StaffAsync<Page<AlertView>>(HttpMethod.Get, "/api/ops/alerts" + Query(new Dictionary<string, string?> { ["state"] = state, ["limit"] = limit.ToString(CultureInfo.InvariantCulture) }), null, ct);
+
+    public Task<ApiResult<AlertView>> AcknowledgeAlertAsync(Guid id, CancellationToken ct) => StaffAsync<AlertView>(HttpMethod.Post, $"/api/ops/alerts/{id}/acknowledge", null, ct);
+
     public Task<ApiResult<Empty>> ReplayDeadLetterAsync(Guid id, CancellationToken ct) => StaffAsync<Empty>(HttpMethod.Post, $"/api/ops/dead-letters/{id}/replay", null, ct);
 
     // Plumbing

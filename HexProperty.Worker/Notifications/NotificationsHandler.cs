@@ -11,12 +11,13 @@ namespace HexProperty.Worker.Notifications;
 /// finished job for the user who started it. One row per user, event and kind (a unique constraint), so even a handler
 /// that ran twice could not notify twice. Guests get an email when their booking is confirmed or cancelled, the user an
 /// email when an export is ready; a message's id is the event's, so a redelivery rewrites rather than resends it.
+/// A monitoring alert that fires or resolves notifies every active platform operator, and a critical one emails them.
 /// </summary>
 public sealed class NotificationsHandler(IEmailSender email, TimeProvider time) : IIntegrationEventHandler
 {
     public string Consumer => KnownConsumers.Notifications;
 
-    public IReadOnlyList<string> Bindings { get; } = [BookingConfirmed.Name, BookingCancelled.Name, HoldExpired.Name, JobFinished.Name];
+    public IReadOnlyList<string> Bindings { get; } = [BookingConfirmed.Name, BookingCancelled.Name, HoldExpired.Name, JobFinished.Name, AlertChanged.Name];
 
     private sealed record Note(string Kind, string Title, string Body, Guid AgencyId, Guid? UserId, Guid? BookingId);
 
@@ -24,6 +25,12 @@ public sealed class NotificationsHandler(IEmailSender email, TimeProvider time) 
     {
         var integrationEvent = JsonSerializer.Deserialize(incoming.Body.Span, IntegrationEventJson.Default.IntegrationEvent)
             ?? throw new PoisonEventException("an empty event");
+        if (integrationEvent is AlertChanged alert)
+        {
+            await NotifyOperatorsAsync(alert, incoming, cancellationToken);
+            return;
+        }
+
         foreach (var note in Notes(integrationEvent))
         {
             await using var insert = new NpgsqlCommand("""
@@ -46,6 +53,48 @@ public sealed class NotificationsHandler(IEmailSender email, TimeProvider time) 
         if (await EmailAsync(integrationEvent, incoming, cancellationToken) is { } message)
         {
             await email.SendAsync(message, cancellationToken);
+        }
+    }
+
+    /// <summary>Operators belong to agencies but watch the platform: each active one gets the note, and the email when it is critical.</summary>
+    private async Task NotifyOperatorsAsync(AlertChanged alert, IncomingEvent incoming, CancellationToken cancellationToken)
+    {
+        var firing = alert.Status == "firing";
+        var title = firing ? $"Alert {alert.AlertName} ({alert.Severity}) is firing" : $"Alert {alert.AlertName} resolved";
+        var body = string.Create(CultureInfo.InvariantCulture, $"{alert.Summary} Since {alert.StartsAt:yyyy-MM-dd HH:mm:ss} UTC. See the operations page.");
+        var operators = new List<(Guid Id, string Email)>();
+        await using (var insert = new NpgsqlCommand("""
+            insert into notifications (id, agency_id, user_id, kind, title, body, event_id, created_at)
+            select gen_random_uuid(), s.agency_id, s.id, $1, $2, $3, $4, $5
+            from staff_users s where s.operator and s.active
+            on conflict do nothing
+            """, incoming.Connection, incoming.Transaction))
+        {
+            insert.Parameters.AddWithValue(firing ? "alert-firing" : "alert-resolved");
+            insert.Parameters.AddWithValue(title);
+            insert.Parameters.AddWithValue(body);
+            insert.Parameters.AddWithValue(incoming.Id);
+            insert.Parameters.AddWithValue(time.GetUtcNow());
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (alert.Severity != "critical")
+        {
+            return;
+        }
+
+        await using (var read = new NpgsqlCommand("select id, email from staff_users where operator and active", incoming.Connection, incoming.Transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                operators.Add((reader.GetGuid(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (id, to) in operators)
+        {
+            await email.SendAsync(new EmailMessage($"{incoming.Id}-{id}", to, title, $"{body}\n\nHexProperty monitoring"), cancellationToken);
         }
     }
 

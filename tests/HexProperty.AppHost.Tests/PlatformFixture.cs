@@ -21,6 +21,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static readonly string[] Resources =
     [
         "postgres", "hexdb", "postgres-standby", "cache", "messaging-epmd", "messaging", "api", .. ReplicaNames("api", ApiReplicas), "worker", "web", .. ReplicaNames("web", WebReplicas),
+        "postgres-exporter", "postgres-standby-exporter", "cache-exporter", "alertmanager", "prometheus",
     ];
 
     public static IEnumerable<string> ReplicaNames(string service, int count) => Enumerable.Range(1, count).Select(i => $"{service}-{i}");

@@ -335,7 +335,7 @@ public sealed class SiteTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task An_operator_sees_cache_latency_breakers_queues_jobs_statements_indexes_and_replication()
+    public async Task An_operator_sees_trends_over_every_replica_alerts_breakers_queues_jobs_statements_indexes_and_replication()
     {
         var agency = await BookingScenario.AgencyAsync(App);
         await using var database = NpgsqlDataSource.Create((await App.GetConnectionStringAsync("hexdb"))!);
@@ -350,8 +350,16 @@ public sealed class SiteTests(PlatformFixture fixture)
         await page.GotoAsync($"{Web}/search?city={Uri.EscapeDataString(agency.City)}"); // some cached traffic
         await SignInAsync(browser, agency.OwnerEmail);
         await browser.VisitAsync($"{Web}/staff/ops", "site-staff-ops");
-        Assert.True(await page.Locator("#cache-profiles tbody tr").CountAsync() > 0);
-        Assert.True(await page.Locator("#endpoints tbody tr").CountAsync() > 0);
+        // Prometheus' figures over every replica: each endpoint once a minute's requests are in, and each chart with its table.
+        await Eventually.TrueAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator("#endpoints tbody tr").CountAsync() > 0;
+        }, "the operations page showed no endpoint figures from Prometheus", TimeSpan.FromMinutes(1));
+        await browser.ScreenshotAsync("site-staff-ops");
+        Assert.Equal(9, await page.Locator("#monitoring figure.chart table").CountAsync());
+        Assert.True(await page.Locator("#monitoring figure#requests tbody tr").CountAsync() > 0);
+        Assert.Equal(1, await page.Locator("#firing-alerts").CountAsync());
         Assert.Contains("cache:redis", await page.Locator("#breaker-states").TextContentAsync(), StringComparison.Ordinal);
         var queue = page.Locator("#queue-depths tbody tr").Filter(new() { HasText = "worker.notifications" }).First;
         Assert.Matches("^[0-9]+$", (await queue.Locator("td").First.TextContentAsync())?.Trim());
@@ -412,15 +420,7 @@ public sealed class SiteTests(PlatformFixture fixture)
         Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
     }
 
-    private async Task SignInAsync(TestBrowser browser, string email)
-    {
-        var page = browser.Page;
-        await browser.VisitAsync($"{Web}/staff/sign-in", "site-staff-sign-in");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(BookingScenario.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync($"{Web}/staff");
-    }
+    private Task SignInAsync(TestBrowser browser, string email) => browser.SignInAsync(Web, email, BookingScenario.Password);
 
     private static Task<string?> Kpi(IPage page, string name) => page.Locator($"[data-kpi='{name}']").GetAttributeAsync("data-value");
 

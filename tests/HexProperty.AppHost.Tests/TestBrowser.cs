@@ -79,6 +79,16 @@ internal sealed class TestBrowser : IAsyncDisposable
 
     public Task ScreenshotAsync(string name) => ScreenshotAsync(Page, name);
 
+    /// <summary>Signs in on the site at <paramref name="web"/> as a staff member and waits for the staff home.</summary>
+    public async Task SignInAsync(string web, string email, string password)
+    {
+        await VisitAsync($"{web}/staff/sign-in", "site-staff-sign-in");
+        await Page.GetByLabel("Email").FillAsync(email);
+        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.WaitForURLAsync($"{web}/staff");
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotFolder);
