@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian machine to run and test HexProperty: the server packages whose binaries the AppHost runs as Aspire
-# resources (PostgreSQL, Redis, RabbitMQ, HAProxy: no container engine is needed), the tools their supervisor uses (setpriv,
-# setfacl) and what the tests use (python3-jsonschema for the manifest's schema, and chromium with a font for the browser
+# resources (PostgreSQL, Redis, RabbitMQ, HAProxy, Prometheus, Alertmanager and two exporters: no container engine is
+# needed), the tools their supervisor uses (setpriv, setfacl) and what the tests use (python3-jsonschema for the manifest's schema, and chromium with a font for the browser
 # tests, which Playwright drives). Installs only what is missing, so it is cheap to run every time. Node.js and npm are
 # for the Web's build, which installs its front-end packages (htmx) from npm. Never starts a system service: the AppHost
 # runs each server as its own process, with data in .hexdata/. Aspire itself (DCP, the dashboard) comes from NuGet.
@@ -17,6 +17,12 @@ compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgres
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 # HAProxy balances the Api and Web replicas (and is their edge cache).
 [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+# Monitoring: Prometheus (and promtool, which tests the alert rules), Alertmanager (and amtool), and the exporters of
+# PostgreSQL and Redis. RabbitMQ's Prometheus plugin ships with rabbitmq-server.
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
+[ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)
+[ -x /usr/bin/prometheus-postgres-exporter ] || missing+=(prometheus-postgres-exporter)
+[ -x /usr/bin/prometheus-redis-exporter ] || missing+=(prometheus-redis-exporter)
 [ -x /usr/bin/setpriv ] || missing+=(util-linux)
 # When the repository sits below a folder only root may enter (/root), the postgres user is given search access by ACL.
 [ -x /usr/bin/setfacl ] || missing+=(acl)
@@ -41,7 +47,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   say "installed ${missing[*]}"
 else
-  say "PostgreSQL, Redis, RabbitMQ and chromium are installed"
+  say "PostgreSQL, Redis, RabbitMQ, HAProxy, Prometheus, Alertmanager and chromium are installed"
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

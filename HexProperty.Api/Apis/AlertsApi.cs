@@ -1,12 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
 using HexProperty.Data.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.RateLimiting;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,21 +11,18 @@ namespace HexProperty.Api.Apis;
 
 /// <summary>
 /// Alerts: Alertmanager posts what Prometheus' rules fired and resolved (with the bearer token the AppHost gives both,
-/// <c>Alerts:WebhookToken</c>); the Api keeps one row per episode and tells operators of each change through the
+/// <see cref="AlertmanagerAuthentication"/>); the Api keeps one row per episode and tells operators of each change through the
 /// outbox (the Worker notifies them). Operators list what fires now and the history, and acknowledge.
 /// </summary>
 public static class AlertsApi
 {
-    public const string TokenKey = "Alerts:WebhookToken";
-
-    /// <summary>Alertmanager signs in with its token, not as staff: no rate limit of anonymous traffic (it shares the
-    /// loopback address with everything else here), and a wrong or missing token is a 401 before the body is looked at,
-    /// so it is mapped outside the group whose input guard would run first.</summary>
+    /// <summary>Alertmanager signs in with its own token (<see cref="AlertmanagerAuthentication"/>), checked before
+    /// the body is read: a caller without it gets a 401, whatever it sent.</summary>
     public static IEndpointRouteBuilder MapAlertmanagerWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/ops/alerts/notify", NotifyAsync).RequireAlertmanagerToken().GuardInput().Validate<AlertmanagerNotification>().DisableRateLimiting()
-            .WithTags("Operations").WithName("ReceiveAlerts").ProducesProblem(StatusCodes.Status401Unauthorized)
-            .WithSummary("Alertmanager's webhook: stores each alert, firing or resolved, and notifies operators of each change.");
+        app.MapPost("/api/ops/alerts/notify", NotifyAsync).RequireAuthorization(AlertmanagerAuthentication.Policy).GuardInput().Validate<AlertmanagerNotification>()
+            .WithTags("Operations").WithName("ReceiveAlerts")
+            .WithSummary("Alertmanager's webhook, with the token the AppHost gave it: stores each alert, firing or resolved, and notifies operators of each change.");
         return app;
     }
 
@@ -41,24 +35,6 @@ public static class AlertsApi
             .WithSummary("Records that the signed-in operator has seen the alert (the first acknowledgement stays).");
         return app;
     }
-
-    /// <summary>Checked before anything else (the first filter runs ahead of validation), so a caller without the token
-    /// learns nothing of the body's rules.</summary>
-    private static RouteHandlerBuilder RequireAlertmanagerToken(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var expected = context.HttpContext.RequestServices.GetRequiredService<IConfiguration>()[TokenKey];
-            var header = context.HttpContext.Request.Headers.Authorization.ToString();
-            var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
-            if (string.IsNullOrEmpty(expected)
-                || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected)))
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not Alertmanager",
-                    detail: "This endpoint takes Alertmanager's notifications, with the bearer token the AppHost gave it.", type: Problems.TypeBase + "unauthorized");
-            }
-
-            return await next(context);
-        });
 
     public static async Task<NoContent> NotifyAsync(AlertmanagerNotification notification, NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
     {

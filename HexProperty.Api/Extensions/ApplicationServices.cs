@@ -86,10 +86,13 @@ public static class ApplicationServices
         AddValidators(services);
 
         services.AddSingleton<IPasswordHasher<StaffUser>, PasswordHasher<StaffUser>>();
-        services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
+        services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AlertmanagerAuthentication>(AlertmanagerAuthentication.SchemeName, null);
         services.AddMemoryCache();
         services.AddOptions<StaffAccessOptions>().BindConfiguration("StaffAccess");
-        StaffPolicies.Add(services.AddAuthorizationBuilder());
+        var authorization = services.AddAuthorizationBuilder();
+        StaffPolicies.Add(authorization);
+        AlertmanagerAuthentication.AddPolicy(authorization);
         // Every Api instance reads the bearer tokens any other issued, and tokens survive a restart.
         services.AddDataProtection().SetApplicationName("HexProperty").PersistKeysToDbContext<HexDbContext>();
         return builder;

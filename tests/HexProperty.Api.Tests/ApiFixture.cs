@@ -30,6 +30,17 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public string DatabaseConnectionString { get; private set; } = null!;
 
+    /// <summary>The bearer token Alertmanager sends with its notifications (the AppHost generates one per installation).</summary>
+    public const string AlertmanagerToken = "test-alertmanager-token-0123456789";
+
+    /// <summary>A client that posts as Alertmanager does.</summary>
+    public HttpClient Alertmanager()
+    {
+        var client = Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AlertmanagerToken);
+        return client;
+    }
+
     public WebApplicationFactory<Program> Api { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -48,6 +59,7 @@ public sealed class ApiFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("ConnectionStrings__hexdb", DatabaseConnectionString);
         Environment.SetEnvironmentVariable("ConnectionStrings__cache", await Servers.ConnectionStringAsync("cache"));
         Environment.SetEnvironmentVariable("Exports__Path", ExportsPath);
+        Environment.SetEnvironmentVariable("Alerts__WebhookToken", AlertmanagerToken);
         Api = StartApi();
         Api.CreateClient().Dispose(); // starts the host now, not in the first test
     }

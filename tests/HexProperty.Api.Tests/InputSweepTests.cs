@@ -33,6 +33,7 @@ public sealed class InputSweepTests(ApiFixture api, ITestOutputHelper output)
         };
         var sample = new Sample(today);
         var operatorClient = await staff.OperatorAsync();
+        using var alertmanager = api.Alertmanager();
 
         var document = await (await staff.Client.GetAsync("/openapi/v1.json")).BodyAsync();
         var operations = Operations(document).ToList();
@@ -45,7 +46,8 @@ public sealed class InputSweepTests(ApiFixture api, ITestOutputHelper output)
             foreach (var (field, hostile) in operation.Mutations(document, sample))
             {
                 using var request = operation.Request(document, sample, ids, field, hostile);
-                var client = operation.Path.StartsWith("/api/ops", StringComparison.Ordinal) ? operatorClient : staff.Client;
+                var client = operation.Path == "/api/ops/alerts/notify" ? alertmanager
+                    : operation.Path.StartsWith("/api/ops", StringComparison.Ordinal) ? operatorClient : staff.Client;
                 using var response = await client.SendAsync(request);
                 sent++;
                 var status = (int)response.StatusCode;
