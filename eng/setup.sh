@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a Debian machine to run and test HexProperty: the server packages whose binaries the AppHost runs as Aspire
 # resources (PostgreSQL, Redis, RabbitMQ, HAProxy, Prometheus, Alertmanager and two exporters: no container engine is
-# needed), the tools their supervisor uses (setpriv, setfacl) and what the tests use (python3-jsonschema for the manifest's schema, and chromium with a font for the browser
-# tests, which Playwright drives). Installs only what is missing, so it is cheap to run every time. Node.js and npm are
+# needed), the tools their supervisor uses (setpriv, setfacl) and what the tests use (python3-jsonschema for the
+# manifest's schema, and chromium with a font for the browser tests, which Playwright drives). Installs only what is missing, so it is cheap to run every time. Node.js and npm are
 # for the Web's build, which installs its front-end packages (htmx) from npm. Never starts a system service: the AppHost
 # runs each server as its own process, with data in .hexdata/. Aspire itself (DCP, the dashboard) comes from NuGet.
 set -euo pipefail
