@@ -29,13 +29,19 @@ public sealed class AlertmanagerNotificationValidator : AbstractValidator<Alertm
             alert.RuleFor(a => a.Fingerprint).NotEmpty().MaximumLength(64);
             alert.RuleFor(a => a.Labels).NotNull().Must(l => l!.TryGetValue("alertname", out var name) && name.Length is > 0 and <= 200)
                 .WithMessage("must hold an alertname of 1 to 200 characters");
-            alert.RuleFor(a => a.Labels).Must(l => l!.Count <= 50).When(a => a.Labels is not null).WithMessage("may hold at most 50 labels");
-            alert.RuleFor(a => a.Annotations).Must(l => l!.Count <= 20).When(a => a.Annotations is not null).WithMessage("may hold at most 20 annotations");
+            // Prometheus' label names; values may hold any text (a description spans lines) but NUL, which PostgreSQL refuses.
+            alert.RuleFor(a => a.Labels).Must(l => l!.Count <= 50 && l.All(p => IsLabelName(p.Key) && p.Value.Length <= 1000 && !p.Value.Contains('\0', StringComparison.Ordinal)))
+                .When(a => a.Labels is not null).WithMessage("may hold at most 50 labels, each named like a Prometheus label, with a value of at most 1000 characters and no NUL");
+            alert.RuleFor(a => a.Annotations).Must(l => l!.Count <= 20 && l.All(p => IsLabelName(p.Key) && p.Value.Length <= 4000 && !p.Value.Contains('\0', StringComparison.Ordinal)))
+                .When(a => a.Annotations is not null).WithMessage("may hold at most 20 annotations, each named like a Prometheus label, with a value of at most 4000 characters and no NUL");
             alert.RuleFor(a => a.StartsAt).NotNull();
             alert.RuleFor(a => a.EndsAt).Must(e => DateTimeOffset.TryParse(e, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _))
                 .When(a => a.EndsAt is not null).WithMessage("must be an RFC 3339 time");
         });
     }
+
+    private static bool IsLabelName(string name) =>
+        name.Length is > 0 and <= 100 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }
 
 /// <summary>An alert episode as operators see it: what fired, how bad, since when, whether it resolved and who acknowledged it.</summary>

@@ -57,6 +57,9 @@ public sealed class AlertsTests(ApiFixture api)
     [InlineData("startsAt", "alerts[0].startsAt")]
     [InlineData("endsAt", "alerts[0].endsAt")]
     [InlineData("alerts", "alerts")]
+    [InlineData("label-nul", "alerts[0].labels")]
+    [InlineData("label-name", "alerts[0].labels")]
+    [InlineData("annotation-nul", "alerts[0].annotations")]
     public async Task Bad_webhook_input_is_a_400_naming_the_field_and_stores_nothing(string broken, string field)
     {
         var fingerprint = "b" + Guid.NewGuid().ToString("N")[..15];
@@ -70,6 +73,9 @@ public sealed class AlertsTests(ApiFixture api)
             case "startsAt": first.Remove("startsAt"); break;
             case "endsAt": first["endsAt"] = "yesterday"; break;
             case "alerts": alert["alerts"] = new JsonArray(); break;
+            case "label-nul": first["labels"]!["job"] = "api\u0000"; break;
+            case "label-name": first["labels"]!["not a name"] = "x"; break;
+            case "annotation-nul": first["annotations"]!["summary"] = "slow\u0000"; break;
         }
 
         using var alertmanager = api.Alertmanager();
@@ -77,6 +83,18 @@ public sealed class AlertsTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.BodyAsync())["errors"]![field] is not null, await response.Content.ReadAsStringAsync());
         Assert.Equal(0L, await CountAsync("select count(*) from alerts where fingerprint = $1", fingerprint));
+    }
+
+    [Fact]
+    public async Task An_annotation_over_several_lines_is_stored_as_written()
+    {
+        var fingerprint = "m" + Guid.NewGuid().ToString("N")[..15];
+        var alert = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Notification("firing", fingerprint, api.Clock.GetUtcNow()), Json.Options))!;
+        alert["alerts"]![0]!["annotations"]!["summary"] = "p95 is 955ms\nsee the operations page";
+        using var alertmanager = api.Alertmanager();
+        var response = await alertmanager.PostAsync("/api/ops/alerts/notify", new StringContent(alert.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(1L, await CountAsync("select count(*) from alerts where fingerprint = $1 and summary = $2", fingerprint, "p95 is 955ms\nsee the operations page"));
     }
 
     [Fact]
