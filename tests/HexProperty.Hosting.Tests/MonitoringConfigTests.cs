@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HexProperty.Hosting.Monitoring;
+using HexProperty.Testing;
 
 namespace HexProperty.Hosting.Tests;
 
@@ -9,7 +10,7 @@ namespace HexProperty.Hosting.Tests;
 /// </summary>
 public sealed class MonitoringConfigTests : IDisposable
 {
-    private static readonly string MonitoringFolder = Path.Combine(RepositoryRoot(), "HexProperty.AppHost", "monitoring");
+    private static readonly string MonitoringFolder = Path.Combine(TestDataFolder.RepositoryDirectory, "HexProperty.AppHost", "monitoring");
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("hexproperty-monitoring-");
 
     [Fact]
@@ -69,18 +70,5 @@ public sealed class MonitoringConfigTests : IDisposable
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return (process.ExitCode, await output + await error);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "HexProperty.Aspire.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository's root (HexProperty.Aspire.sln) is not above the tests' folder.");
     }
 }
