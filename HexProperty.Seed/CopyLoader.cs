@@ -21,7 +21,7 @@ public sealed class CopyLoader(NpgsqlDataSource dataSource, TextWriter output)
 
     private static readonly string[] Tables =
     [
-        "audit_entries", "daily_stats", "daily_stats_stale", "property_views", "jobs", "dead_letters", "schedules", "notifications", "outbox_messages", "inbox_messages", "refunds", "payments", "unit_occupancy", "bookings", "guests", "blocks", "rate_rules", "units", "properties", "staff_users", "agencies", "idempotency_requests",
+        "alerts", "audit_entries", "daily_stats", "daily_stats_stale", "property_views", "jobs", "dead_letters", "schedules", "notifications", "outbox_messages", "inbox_messages", "refunds", "payments", "unit_occupancy", "bookings", "guests", "blocks", "rate_rules", "units", "properties", "staff_users", "agencies", "idempotency_requests",
     ];
 
     public async Task<IReadOnlyDictionary<string, (long Rows, TimeSpan Time)>> LoadAsync(DataSet data, bool replace, CancellationToken cancellationToken)

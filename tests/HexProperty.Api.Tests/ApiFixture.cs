@@ -89,7 +89,11 @@ public sealed class ApiFixture : IAsyncLifetime
 
             configure?.Invoke(web);
         });
-        _factories.Add(factory);
+        lock (_factories)
+        {
+            _factories.Add(factory);
+        }
+
         return factory;
     }
 
@@ -98,9 +102,23 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>Tells every Api instance to reread a staff member's access now, after a test changed it in the database.</summary>
     public void ForgetStaffAccess(Guid userId)
     {
-        foreach (var factory in _factories)
+        // Tests run in parallel: one may start an instance, or stop its own, while another tells them all.
+        WebApplicationFactory<Program>[] factories;
+        lock (_factories)
         {
-            HexProperty.Api.Identity.StaffAccess.Forget(factory.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>(), userId);
+            factories = [.. _factories];
+        }
+
+        foreach (var factory in factories)
+        {
+            try
+            {
+                HexProperty.Api.Identity.StaffAccess.Forget(factory.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>(), userId);
+            }
+            catch (ObjectDisposedException)
+            {
+                // an instance a test started and has stopped: nothing of it to tell
+            }
         }
     }
 
