@@ -21,6 +21,15 @@ internal static class BookingScenario
     public static async Task<Hold> HoldAsync(DistributedApplication app) =>
         await HoldAsync(app, await AgencyAsync(app), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(40));
 
+    /// <summary>Makes a staff member a platform operator, a flag set in the database as an operator's is.</summary>
+    public static async Task MakeOperatorAsync(DistributedApplication app, string email)
+    {
+        await using var database = Npgsql.NpgsqlDataSource.Create((await app.GetConnectionStringAsync("hexdb"))!);
+        await using var command = database.CreateCommand("update staff_users set operator = true where email = $1");
+        command.Parameters.AddWithValue(email);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
     public static async Task<Agency> AgencyAsync(DistributedApplication app, string city = "Porto")
     {
         using var api = app.CreateHttpClient("api");

@@ -73,11 +73,7 @@ public sealed class MonitoringTests(PlatformFixture fixture, ITestOutputHelper o
     {
         var agency = await BookingScenario.AgencyAsync(App);
         await using var database = NpgsqlDataSource.Create((await App.GetConnectionStringAsync("hexdb"))!);
-        await using (var command = database.CreateCommand("update staff_users set operator = true where email = $1"))
-        {
-            command.Parameters.AddWithValue(agency.OwnerEmail);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        await BookingScenario.MakeOperatorAsync(App, agency.OwnerEmail);
 
         using var api = App.CreateHttpClient("api");
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", agency.Token);

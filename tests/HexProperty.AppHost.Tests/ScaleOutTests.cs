@@ -193,12 +193,7 @@ public sealed partial class ScaleOutTests(PlatformFixture platform, ITestOutputH
     public async Task Search_reads_from_the_standby_sees_a_new_property_after_the_lag_and_falls_back_to_the_primary_while_the_standby_is_down()
     {
         var agency = await BookingScenario.AgencyAsync(App, city: $"Standby-{Guid.NewGuid():N}"[..20]);
-        await using (var database = NpgsqlDataSource.Create((await App.GetConnectionStringAsync("hexdb"))!))
-        await using (var command = database.CreateCommand("update staff_users set operator = true where email = $1"))
-        {
-            command.Parameters.AddWithValue(agency.OwnerEmail);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        await BookingScenario.MakeOperatorAsync(App, agency.OwnerEmail);
 
         using var staff = BookingScenario.StaffClient(App, agency);
         using var guest = new HttpClient { BaseAddress = App.GetEndpoint("api") };

@@ -338,12 +338,7 @@ public sealed class SiteTests(PlatformFixture fixture)
     public async Task An_operator_sees_trends_over_every_replica_alerts_breakers_queues_jobs_statements_indexes_and_replication()
     {
         var agency = await BookingScenario.AgencyAsync(App);
-        await using var database = NpgsqlDataSource.Create((await App.GetConnectionStringAsync("hexdb"))!);
-        await using (var command = database.CreateCommand("update staff_users set operator = true where email = $1"))
-        {
-            command.Parameters.AddWithValue(agency.OwnerEmail);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        await BookingScenario.MakeOperatorAsync(App, agency.OwnerEmail);
 
         await using var browser = await TestBrowser.StartAsync();
         var page = browser.Page;
