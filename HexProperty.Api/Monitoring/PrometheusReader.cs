@@ -36,7 +36,10 @@ public sealed class PrometheusReader(HttpClient http, IConfiguration configurati
 
     public async Task<MonitoringView> ReadAsync(CancellationToken cancellationToken)
     {
-        var end = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds() / (long)Step.TotalSeconds * (long)Step.TotalSeconds);
+        // The last point at or after now, on the step's grid: Prometheus answers it from the latest samples, so the
+        // chart ends with what was just scraped (ending before now left a system's first half minute off it).
+        var step = (long)Step.TotalSeconds;
+        var end = DateTimeOffset.FromUnixTimeSeconds((time.GetUtcNow().ToUnixTimeSeconds() + step - 1) / step * step);
         var start = end - Range;
         if (!Configured)
         {
@@ -89,7 +92,9 @@ public sealed class PrometheusReader(HttpClient http, IConfiguration configurati
             "route:http_server_request_duration_seconds:p99_1m", "route:http_server_error_ratio:rate1m",
         ];
         var answers = await Task.WhenAll(queries.Select(q => InstantAsync(q, cancellationToken)));
+        // Endpoints asked for in the last minute (a route seen earlier stays in the series with a rate of 0).
         return [.. answers[0].Select(r => (Key: r.Key, Rate: r.Value ?? 0))
+            .Where(r => r.Rate > 0)
             .OrderByDescending(r => r.Rate)
             .Select(r => new EndpointFigures(r.Key.Job, r.Key.Method, r.Key.Route, Math.Round(r.Rate, 3),
                 Ms(answers[1].GetValueOrDefault(r.Key)), Ms(answers[2].GetValueOrDefault(r.Key)), Ms(answers[3].GetValueOrDefault(r.Key)),
