@@ -12,8 +12,11 @@ public sealed record AlertmanagerAlert(
     DateTimeOffset? StartsAt, string? EndsAt, string? Fingerprint)
 {
     /// <summary>When it resolved, if Alertmanager says (a time after the start).</summary>
-    public DateTimeOffset? ResolvedAt =>
-        DateTimeOffset.TryParse(EndsAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && at > StartsAt ? at : null;
+    public DateTimeOffset? ResolvedAt => Time(EndsAt) is { } at && at > StartsAt ? at : null;
+
+    /// <summary>An RFC 3339 time as Alertmanager writes it, or null.</summary>
+    public static DateTimeOffset? Time(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 }
 
 public sealed class AlertmanagerNotificationValidator : AbstractValidator<AlertmanagerNotification>
@@ -35,7 +38,7 @@ public sealed class AlertmanagerNotificationValidator : AbstractValidator<Alertm
             alert.RuleFor(a => a.Annotations).Must(l => l!.Count <= 20 && l.All(p => IsLabelName(p.Key) && p.Value.Length <= 4000 && !p.Value.Contains('\0', StringComparison.Ordinal)))
                 .When(a => a.Annotations is not null).WithMessage("may hold at most 20 annotations, each named like a Prometheus label, with a value of at most 4000 characters and no NUL");
             alert.RuleFor(a => a.StartsAt).NotNull();
-            alert.RuleFor(a => a.EndsAt).Must(e => DateTimeOffset.TryParse(e, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _))
+            alert.RuleFor(a => a.EndsAt).Must(e => AlertmanagerAlert.Time(e) is not null)
                 .When(a => a.EndsAt is not null).WithMessage("must be an RFC 3339 time");
         });
     }

@@ -47,13 +47,7 @@ public static class MonitoringBuilderExtensions
                 case ProjectResource project when project.Annotations.OfType<EndpointAnnotation>().Any(e => e.Name == "http"):
                     var port = LocalServers.FreeLoopbackPort();
                     builder.CreateResourceBuilder(project)
-                        .WithEndpoint("metrics", e =>
-                        {
-                            e.UriScheme = "http";
-                            e.IsProxied = false;
-                            e.TargetHost = "127.0.0.1";
-                            e.Port = e.TargetPort = port;
-                        })
+                        .WithEndpoint("metrics", e => LoopbackHttp(e, port))
                         .WithEnvironment("Telemetry__PrometheusPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
                         .WithAnnotation(new ScrapeTargetAnnotation(BalancerOf(builder, project)?.Name ?? project.Name, project.Name, port));
                     break;
@@ -164,11 +158,14 @@ public static class MonitoringBuilderExtensions
     }
 
     private static IResourceBuilder<LocalMonitoringResource> WithMonitoringEndpoint(this IResourceBuilder<LocalMonitoringResource> builder, LocalMonitoringResource resource) =>
-        builder.WithEndpoint(LocalMonitoringResource.HttpEndpointName, e =>
-        {
-            e.UriScheme = "http";
-            e.IsProxied = false; // the program binds the port itself
-            e.TargetHost = "127.0.0.1";
-            e.Port = e.TargetPort = resource.Port;
-        });
+        builder.WithEndpoint(LocalMonitoringResource.HttpEndpointName, e => LoopbackHttp(e, resource.Port));
+
+    /// <summary>An HTTP endpoint the program binds itself (no proxy), on loopback, at the port chosen for it.</summary>
+    private static void LoopbackHttp(EndpointAnnotation endpoint, int port)
+    {
+        endpoint.UriScheme = "http";
+        endpoint.IsProxied = false;
+        endpoint.TargetHost = "127.0.0.1";
+        endpoint.Port = endpoint.TargetPort = port;
+    }
 }
