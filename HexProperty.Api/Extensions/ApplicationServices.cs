@@ -8,6 +8,7 @@ using HexProperty.Api.Infrastructure;
 using HexProperty.Api.Infrastructure.Idempotency;
 using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
+using HexProperty.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -93,8 +94,10 @@ public static class ApplicationServices
         var authorization = services.AddAuthorizationBuilder();
         StaffPolicies.Add(authorization);
         AlertmanagerAuthentication.AddPolicy(authorization);
-        // Every Api instance reads the bearer tokens any other issued, and tokens survive a restart.
-        services.AddDataProtection().SetApplicationName("HexProperty").PersistKeysToDbContext<HexDbContext>();
+        // Every Api instance reads the bearer tokens any other issued, and tokens survive a restart; replicas started
+        // together make one first key between them, not one each.
+        services.AddDataProtection().SetApplicationName("HexProperty").PersistKeysToDbContext<HexDbContext>()
+            .WithOneFirstKey(provider => new PostgresKeyRingLock(provider.GetRequiredService<IConfiguration>()));
         return builder;
     }
 
