@@ -4,7 +4,7 @@ using HexProperty.Data.Model;
 namespace HexProperty.Api.Contracts;
 
 /// <summary>Filters of the agency's audit trail; every one optional. <c>from</c> and <c>to</c> are UTC days, both included.</summary>
-public sealed record AuditQuery(string? Entity, Guid? EntityId, Guid? ActorId, AuditAction? Action, DateOnly? From, DateOnly? To, int? Limit, string? After);
+public sealed record AuditQuery(string? Entity, Guid? EntityId, Guid? ActorId, AuditAction? Action, DateOnly? From, DateOnly? To, int? Limit, string? After, string? Sort);
 
 /// <summary>One staff change: who, when, what, and the values before and after (for a change, the fields that changed).</summary>
 public sealed record AuditEntryView(

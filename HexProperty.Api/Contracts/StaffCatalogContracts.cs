@@ -8,7 +8,7 @@ namespace HexProperty.Api.Contracts;
 
 public sealed record PropertyRequest(
     string Name, string? Description, PropertyType Type, string AddressLine, string City, string Country, decimal Latitude, decimal Longitude,
-    IReadOnlyList<string>? Amenities, IReadOnlyList<string>? Photos, CancellationPolicy CancellationPolicy, string Currency, string? TimeZone);
+    IReadOnlyList<string>? Amenities, CancellationPolicy CancellationPolicy, string Currency, string? TimeZone);
 
 public sealed record PropertyView(
     Guid Id, string Name, string Description, PropertyType Type, string AddressLine, string City, string Country, decimal Latitude, decimal Longitude,
@@ -63,8 +63,6 @@ public sealed class PropertyRequestValidator : AbstractValidator<PropertyRequest
         RuleFor(r => r.Longitude).InclusiveBetween(-180m, 180m);
         RuleFor(r => r.Amenities).Must(a => a!.Count <= 50).When(r => r.Amenities is not null).WithMessage("may list at most 50 amenities");
         RuleForEach(r => r.Amenities).Must(CatalogRules.IsAmenityCode).WithMessage("must be lower-case letters, digits and '-', up to 40 characters");
-        RuleFor(r => r.Photos).Must(p => p!.Count <= 30).When(r => r.Photos is not null).WithMessage("may list at most 30 photos");
-        RuleForEach(r => r.Photos).Must(CatalogRules.IsPhotoUrl).WithMessage("must be an absolute https URL of at most 2000 characters");
         RuleFor(r => r.CancellationPolicy).IsInEnum();
         RuleFor(r => r.Currency).NotEmpty().Must(c => Money.Currencies.Contains(c)).WithMessage("must be a supported ISO 4217 code (EUR, USD, GBP...)");
         RuleFor(r => r.TimeZone).Must(PropertyClock.IsKnownTimeZone).When(r => r.TimeZone is not null).WithMessage("must be an IANA time zone such as Europe/Lisbon");

@@ -1,6 +1,7 @@
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
+using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -10,6 +11,10 @@ namespace HexProperty.Api.Apis.Staff;
 /// <summary>The agency's audit trail, for its owners: every staff change, newest first, filtered and paged.</summary>
 public static class StaffAuditApi
 {
+    /// <summary>Newest first by default; oldest first to read a change's story forward. Served by (agency, at, id).</summary>
+    public static readonly KeysetSorts<AuditEntry, AuditEntry> Sorts = new KeysetSorts<AuditEntry, AuditEntry>("-at", e => e.Id, e => e.Id)
+        .Add("at", e => e.At, e => e.At, KeyCodecs.Time);
+
     public static IEndpointRouteBuilder MapStaffAuditApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/staff/audit", ListAsync).WithTags("Staff audit").RequireAuthorization(StaffPolicies.Owner).WithName("ListAuditEntries")
@@ -20,9 +25,9 @@ public static class StaffAuditApi
     public static async Task<Results<Ok<Page<AuditEntryView>>, ValidationProblem>> ListAsync(
         [AsParameters] AuditQuery query, HexDbContext db, CancellationToken cancellationToken)
     {
-        if (KeysetCursor.CheckTimePage(query.Limit, query.After, out var cursor) is { } invalid)
+        if (query.Limit is < 1 or > 100)
         {
-            return invalid;
+            return Problems.Invalid("limit", "must be between 1 and 100");
         }
 
         if (query.Entity is { } entity && !AuditTrail.Entities.Contains(entity))
@@ -69,14 +74,13 @@ public static class StaffAuditApi
             entries = entries.Where(e => e.At < end);
         }
 
-        if (cursor?.Time is { } at)
+        if (Sorts.TryApply(query.Sort, query.After, ref entries, out var next) is { } invalid)
         {
-            entries = entries.Where(e => e.At < at || (e.At == at && e.Id.CompareTo(cursor.Id) < 0));
+            return invalid;
         }
 
         var take = query.Limit ?? 50;
-        var rows = await entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(take + 1).ToListAsync(cancellationToken);
-        var next = rows.Count > take ? KeysetCursor.At(rows[take - 1].At, rows[take - 1].Id).Encode() : null;
-        return TypedResults.Ok(new Page<AuditEntryView>([.. rows.Take(take).Select(AuditEntryView.From)], next));
+        var rows = await entries.Take(take + 1).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new Page<AuditEntryView>([.. rows.Take(take).Select(AuditEntryView.From)], next(rows, take)));
     }
 }

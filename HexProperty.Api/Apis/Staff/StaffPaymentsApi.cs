@@ -2,6 +2,7 @@ using System.Security.Claims;
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Identity;
 using HexProperty.Api.Infrastructure;
+using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -11,11 +12,16 @@ namespace HexProperty.Api.Apis.Staff;
 /// <summary>The agency's payments, newest first, with what was refunded of each.</summary>
 public static class StaffPaymentsApi
 {
+    /// <summary>The list's orders, each served by an index on (agency, key, id).</summary>
+    public static readonly KeysetSorts<Payment, StaffPaymentRow> Sorts = new KeysetSorts<Payment, StaffPaymentRow>("-createdAt", p => p.Id, r => r.Id)
+        .Add("createdAt", p => p.CreatedAt, r => r.CreatedAt, KeyCodecs.Time)
+        .Add("amount", p => p.Amount, r => r.Amount, KeyCodecs.Money);
+
     public static IEndpointRouteBuilder MapStaffPaymentsApi(this IEndpointRouteBuilder app)
     {
         var payments = app.MapGroup("/api/staff/payments").WithTags("Staff bookings").RequireAuthorization(StaffPolicies.Staff);
         payments.MapGet("/", ListAsync).WithName("ListPayments")
-            .WithSummary("The agency's payments, newest first, with what was refunded of each.");
+            .WithSummary("The agency's payments (newest first unless sort says otherwise), with what was refunded of each.");
         payments.MapGet("/{id:guid}", GetAsync).WithName("GetPayment")
             .WithSummary("One payment of the agency.");
         return app;
@@ -24,9 +30,9 @@ public static class StaffPaymentsApi
     public static async Task<Results<Ok<Page<StaffPaymentRow>>, ValidationProblem>> ListAsync(
         [AsParameters] StaffPaymentQuery query, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
     {
-        if (KeysetCursor.CheckTimePage(query.Limit, query.After, out var cursor) is { } invalid)
+        if (query.Limit is < 1 or > 100)
         {
-            return invalid;
+            return Problems.Invalid("limit", "must be between 1 and 100");
         }
 
         if (query.From > query.To)
@@ -53,20 +59,19 @@ public static class StaffPaymentsApi
             payments = payments.Where(p => p.CreatedAt < end);
         }
 
-        if (cursor?.Time is { } key)
+        if (Sorts.TryApply(query.Sort, query.After, ref payments, out var next) is { } invalid)
         {
-            payments = payments.Where(p => p.CreatedAt < key || (p.CreatedAt == key && p.Id.CompareTo(cursor.Id) < 0));
+            return invalid;
         }
 
         var take = query.Limit ?? 50;
-        var rows = await payments.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(take + 1)
+        var rows = await payments.Take(take + 1)
             .Select(p => new StaffPaymentRow(
                 p.Id, p.BookingId, db.Bookings.Where(b => b.Id == p.BookingId).Select(b => b.Reference).First(),
                 p.Amount, p.Currency, p.Method, p.Status, p.CardLast4,
                 db.Refunds.Where(r => r.PaymentId == p.Id).Sum(r => (decimal?)r.Amount) ?? 0m, p.CreatedAt))
             .ToListAsync(cancellationToken);
-        var next = rows.Count > take ? KeysetCursor.At(rows[take - 1].CreatedAt, rows[take - 1].Id).Encode() : null;
-        return TypedResults.Ok(new Page<StaffPaymentRow>([.. rows.Take(take)], next));
+        return TypedResults.Ok(new Page<StaffPaymentRow>([.. rows.Take(take)], next(rows, take)));
     }
 
     public static async Task<Results<Ok<StaffPaymentRow>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, HexDbContext db, CancellationToken cancellationToken)
