@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,15 +9,23 @@ namespace HexProperty.Api.Infrastructure.Idempotency;
 /// Idempotency-Key on the endpoints that create bookings and payments (IETF draft-ietf-httpapi-idempotency-key-header):
 /// the key is required (400 without it); a repeat within 24 hours gets the first response again, byte for byte, marked
 /// <c>Idempotent-Replayed: true</c>; the same key with a different request gets 422; a repeat while the first is still
-/// running gets 409. Keys are scoped to the caller (a staff user, or guests as one caller), so one client cannot
-/// replay another's response. Stored: 2xx and 4xx answers. Not stored, so a retry runs again: 5xx, 409 (the
-/// dates or the booking changed state) and 429.
+/// running waits up to <see cref="InProgressWait"/> for its answer, and gets 409 only if there is none by then. Keys
+/// are scoped to the caller (a staff user, or guests as one caller), so one client cannot replay another's response.
+/// Stored: 2xx and 4xx answers. Not stored, so a retry runs again: 5xx, 409 (the dates or the booking changed state)
+/// and 429.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, IProblemDetailsService problems)
 {
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeaderName = "Idempotent-Replayed";
     private const int MaxKeyLength = 255;
+
+    /// <summary>How long a repeat waits for the first request still running. A repeat is usually a retry: the client's,
+    /// or the balancer's when a replica died mid-request, and then it arrives before PostgreSQL has noticed the death
+    /// and freed the dead process's lease (a few milliseconds later). Waiting lets it answer as the first would have.</summary>
+    public static readonly TimeSpan InProgressWait = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan LookAgainEvery = TimeSpan.FromMilliseconds(50);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -37,6 +46,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         var scope = $"{Caller(context.User)}|{key}";
         var hash = await RequestHashAsync(context.Request);
         var stored = await store.ClaimAsync(scope, hash, context.RequestAborted);
+        for (var waiting = Stopwatch.StartNew();
+             stored is { Completed: false } && CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash) && waiting.Elapsed < InProgressWait;)
+        {
+            await Task.Delay(LookAgainEvery, context.RequestAborted);
+            stored = await store.ClaimAsync(scope, hash, context.RequestAborted);
+        }
+
         if (stored is not null)
         {
             await AnswerFromStoredAsync(context, stored, hash);
