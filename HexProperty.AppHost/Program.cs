@@ -72,6 +72,8 @@ builder.AddBalancedProject<Projects.HexProperty_Web>("web", replica =>
     settings =>
     {
         settings.StickyFor = TimeSpan.FromHours(1); // a form or a circuit stays on the replica that began it
+        // Photos and static files are the same on every replica: never pinned, never marked private by the cookie.
+        settings.AnyReplicaPaths = ["/photos/", "/_framework/", "/_content/", ".css", ".js", ".svg"];
         settings.SlowStart = coldReplicaRamp;
     })
     .WithExternalHttpEndpoints();

@@ -63,6 +63,13 @@ public sealed class BalancerSettings
     /// <summary>The name of the stickiness cookie.</summary>
     public string StickyCookie { get; set; } = "hex-replica";
 
+    /// <summary>
+    /// With <see cref="StickyFor"/>: what every replica answers alike, balanced without the cookie, so it is never pinned
+    /// and never sets the cookie. An entry starting with <c>/</c> is a path prefix (<c>/photos/</c>), one starting with
+    /// <c>.</c> a file extension (<c>.css</c>).
+    /// </summary>
+    public string[] AnyReplicaPaths { get; set; } = [];
+
     /// <summary>Size in megabytes of the edge cache for anonymous, cacheable answers; 0 turns it off.</summary>
     public int CacheMegabytes { get; set; }
 
@@ -81,6 +88,8 @@ public sealed class BalancerSettings
             : Fall < 1 || Rise < 1 || ErrorLimit < 1 ? "Fall, Rise and ErrorLimit must be at least 1"
             : StickyFor is { } sticky && sticky < TimeSpan.FromSeconds(1) ? "StickyFor must be at least 1 s"
             : StickyCookie.Length == 0 || !StickyCookie.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? "StickyCookie must be letters, digits, - and _"
+            : AnyReplicaPaths.Any(p => p.Length < 2 || p[0] is not ('/' or '.') || p.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '"' or '\'' or '#' or '\\'))
+                ? "every AnyReplicaPaths entry must be a path prefix (/...) or an extension (.css) without spaces, quotes or #"
             : CacheMegabytes is < 0 or > 4095 ? "CacheMegabytes must be 0-4095"
             : CacheMaxAge < TimeSpan.FromSeconds(1) ? "CacheMaxAge must be at least 1 s"
             : null;

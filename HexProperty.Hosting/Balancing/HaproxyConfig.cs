@@ -21,6 +21,32 @@ internal static class HaproxyConfig
         var s = new StringBuilder();
         void Line(string text = "") => s.Append(text).Append('\n');
         string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+        string Weight(int replica) => settings.Algorithm == BalancingAlgorithm.Weighted ? $" weight {settings.WeightOf(replica).ToString(CultureInfo.InvariantCulture)}" : "";
+
+        // What every backend of the service does with a request: the algorithm, which failures are replayed, the edge cache.
+        void Rules()
+        {
+            Line(settings.Algorithm switch
+            {
+                BalancingAlgorithm.LeastConnections => "    balance leastconn",
+                BalancingAlgorithm.SourceHash => "    balance source\n    hash-type consistent",
+                _ => "    balance roundrobin",
+            });
+            // A replayed write must not take effect twice: only reads and writes carrying an Idempotency-Key are retried
+            // once the request has reached a replica (a connection that failed never delivered it, so that one is always retried).
+            Line("    acl replay_safe method GET HEAD OPTIONS");
+            Line("    acl replay_safe req.hdr(Idempotency-Key) -m found");
+            Line("    http-request disable-l7-retry unless replay_safe");
+            if (settings.CacheMegabytes > 0)
+            {
+                // Only what anyone may see: nothing signed in, nothing with a cookie. The origin's Cache-Control decides the rest.
+                Line("    acl anonymous_read method GET HEAD");
+                Line("    acl signed_in req.hdr(Authorization) -m found");
+                Line("    acl signed_in req.hdr(Cookie) -m found");
+                Line("    http-request cache-use edge if anonymous_read !signed_in");
+                Line("    http-response cache-store edge");
+            }
+        }
 
         Line("# Written by the HexProperty AppHost at every start from its model: change the AppHost, not this file.");
         Line("global");
@@ -68,30 +94,28 @@ internal static class HaproxyConfig
             Line("    http-response set-header X-Cache hit if !{ srv_id -m found }");
         }
 
+        var anyReplica = settings.StickyFor is not null && settings.AnyReplicaPaths.Length > 0;
+        if (anyReplica)
+        {
+            var prefixes = settings.AnyReplicaPaths.Where(p => p.StartsWith('/')).ToList();
+            var extensions = settings.AnyReplicaPaths.Where(p => p.StartsWith('.')).ToList();
+            if (prefixes.Count > 0)
+            {
+                Line($"    acl any_replica path_beg {string.Join(' ', prefixes)}");
+            }
+
+            if (extensions.Count > 0)
+            {
+                Line($"    acl any_replica path_end {string.Join(' ', extensions)}");
+            }
+
+            Line($"    use_backend {name}-any if any_replica");
+        }
+
         Line($"    default_backend {name}");
         Line();
         Line($"backend {name}");
-        Line(settings.Algorithm switch
-        {
-            BalancingAlgorithm.LeastConnections => "    balance leastconn",
-            BalancingAlgorithm.SourceHash => "    balance source\n    hash-type consistent",
-            _ => "    balance roundrobin",
-        });
-        // A replayed write must not take effect twice: only reads and writes carrying an Idempotency-Key are retried
-        // once the request has reached a replica (a connection that failed never delivered it, so that one is always retried).
-        Line("    acl replay_safe method GET HEAD OPTIONS");
-        Line("    acl replay_safe req.hdr(Idempotency-Key) -m found");
-        Line("    http-request disable-l7-retry unless replay_safe");
-        if (settings.CacheMegabytes > 0)
-        {
-            // Only what anyone may see: nothing signed in, nothing with a cookie. The origin's Cache-Control decides the rest.
-            Line("    acl anonymous_read method GET HEAD");
-            Line("    acl signed_in req.hdr(Authorization) -m found");
-            Line("    acl signed_in req.hdr(Cookie) -m found");
-            Line("    http-request cache-use edge if anonymous_read !signed_in");
-            Line("    http-response cache-store edge");
-        }
-
+        Rules();
         Line("    option httpchk");
         Line($"    http-check send meth GET uri {settings.HealthPath} ver HTTP/1.1 hdr Host localhost");
         Line("    http-check expect status 200-399");
@@ -105,12 +129,26 @@ internal static class HaproxyConfig
 
         for (var i = 0; i < servers.Count; i++)
         {
-            var weight = settings.Algorithm == BalancingAlgorithm.Weighted ? $" weight {settings.WeightOf(i).ToString(CultureInfo.InvariantCulture)}" : "";
             var cookie = settings.StickyFor is null ? "" : $" cookie {servers[i]}";
-            Line($"    server {servers[i]} \"${{{ServerAddressVariable(i)}}}\"{weight}{cookie}");
+            Line($"    server {servers[i]} \"${{{ServerAddressVariable(i)}}}\"{Weight(i)}{cookie}");
         }
 
         Line();
+        if (anyReplica)
+        {
+            // What every replica answers alike (photos, static files) is balanced without the cookie: it never sets
+            // one, so a shared cache may keep it (HAProxy marks an answer that inserts the cookie private), and a
+            // replica going away never re-pins a browser. Each server follows its twin's health checks.
+            Line($"backend {name}-any");
+            Rules();
+            for (var i = 0; i < servers.Count; i++)
+            {
+                Line($"    server {servers[i]} \"${{{ServerAddressVariable(i)}}}\"{Weight(i)} track {name}/{servers[i]}");
+            }
+
+            Line();
+        }
+
         Line("listen stats");
         Line($"    bind \"${{{StatsAddressVariable}}}\"");
         Line("    http-request use-service prometheus-exporter if { path /metrics }");
