@@ -39,6 +39,7 @@ api.MapBookingsApi();
 api.MapAgenciesApi();
 api.MapAuthApi();
 api.MapStaffPropertiesApi();
+api.MapStaffPhotosApi();
 api.MapStaffUnitsApi();
 api.MapStaffRateRulesApi();
 api.MapStaffBlocksApi();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using HexProperty.Data.Model;
 using HexProperty.Data.Persistence;
+using HexProperty.Data.Photos;
 using HexProperty.Data.Pricing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -21,8 +22,61 @@ public sealed class CopyLoader(NpgsqlDataSource dataSource, TextWriter output)
 
     private static readonly string[] Tables =
     [
-        "alerts", "audit_entries", "daily_stats", "daily_stats_stale", "property_views", "jobs", "dead_letters", "schedules", "notifications", "outbox_messages", "inbox_messages", "refunds", "payments", "unit_occupancy", "bookings", "guests", "blocks", "rate_rules", "units", "properties", "staff_users", "agencies", "idempotency_requests",
+        "alerts", "audit_entries", "image_variants", "images", "photos", "daily_stats", "daily_stats_stale", "property_views", "jobs", "dead_letters", "schedules", "notifications", "outbox_messages", "inbox_messages", "refunds", "payments", "unit_occupancy", "bookings", "guests", "blocks", "rate_rules", "units", "properties", "staff_users", "agencies", "idempotency_requests",
     ];
+
+    /// <summary>
+    /// Gives the properties already in hexdb that have no photo the seed's photos (as a fresh seed would give them),
+    /// leaving everything else as it is: for a database loaded before properties had photos. Returns how many it added.
+    /// </summary>
+    public async Task<int> AddPhotosAsync(CancellationToken cancellationToken)
+    {
+        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var image in SeedPhotos.Pool)
+        {
+            await PropertyPhotos.StoreImagesAsync(connection, transaction, image.Sha256, image.OriginalBytes, image.Width, image.Height, image.Variants);
+        }
+
+        var properties = new List<(Guid Id, Guid Agency, DateTimeOffset Created)>();
+        await using (var read = new NpgsqlCommand(
+            "select id, agency_id, created_at from properties p where not exists (select 1 from photos where property_id = p.id) order by id", connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                properties.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            }
+        }
+
+        var pool = SeedPhotos.Pool.ToDictionary(i => i.Sha256);
+        var rows = properties.SelectMany((p, index) => SeedPhotos.For(index, 1 + index % 5).Select((sha, position) => (Property: p, Sha: sha, Position: position))).ToList();
+        await using (var insert = new NpgsqlCommand("""
+            insert into photos (id, agency_id, property_id, position, status, original_bytes, sha256, created_at)
+            select gen_random_uuid(), a, p, n, 'Ready', b, s, c from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::timestamptz[]) as t(a, p, n, b, s, c)
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue(rows.Select(r => r.Property.Agency).ToArray());
+            insert.Parameters.AddWithValue(rows.Select(r => r.Property.Id).ToArray());
+            insert.Parameters.AddWithValue(rows.Select(r => r.Position).ToArray());
+            insert.Parameters.AddWithValue(rows.Select(r => pool[r.Sha].OriginalBytes).ToArray());
+            insert.Parameters.AddWithValue(rows.Select(r => r.Sha).ToArray());
+            insert.Parameters.AddWithValue(rows.Select(r => r.Property.Created).ToArray());
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var list = new NpgsqlCommand(
+            "update properties p set photos = array(select sha256 from photos where property_id = p.id and status = 'Ready' order by position, id) where p.id = any($1)",
+            connection, transaction))
+        {
+            list.Parameters.AddWithValue(properties.Select(p => p.Id).ToArray());
+            await list.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows.Count;
+    }
 
     public async Task<IReadOnlyDictionary<string, (long Rows, TimeSpan Time)>> LoadAsync(DataSet data, bool replace, CancellationToken cancellationToken)
     {
@@ -109,6 +163,25 @@ public sealed class CopyLoader(NpgsqlDataSource dataSource, TextWriter output)
                 await w.WriteAsync(p.TimeZone, NpgsqlDbType.Text);
                 await w.WriteAsync(p.CreatedAt, NpgsqlDbType.TimestampTz);
                 await w.WriteAsync(p.UpdatedAt, NpgsqlDbType.TimestampTz);
+            });
+        // The photos: the pool's images once, by hash, and each property's ready photos in its order.
+        foreach (var image in SeedPhotos.Pool)
+        {
+            await PropertyPhotos.StoreImagesAsync(connection, null, image.Sha256, image.OriginalBytes, image.Width, image.Height, image.Variants);
+        }
+
+        var pool = SeedPhotos.Pool.ToDictionary(i => i.Sha256);
+        await CopyAsync("photos", "id, agency_id, property_id, position, status, original_bytes, sha256, created_at",
+            [.. data.Properties.SelectMany(p => p.Photos.Select((sha, position) => (Property: p, Sha: sha, Position: position)))], async (w, photo) =>
+            {
+                await w.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                await w.WriteAsync(photo.Property.AgencyId, NpgsqlDbType.Uuid);
+                await w.WriteAsync(photo.Property.Id, NpgsqlDbType.Uuid);
+                await w.WriteAsync(photo.Position, NpgsqlDbType.Integer);
+                await w.WriteAsync(nameof(PhotoStatus.Ready), NpgsqlDbType.Text);
+                await w.WriteAsync(pool[photo.Sha].OriginalBytes, NpgsqlDbType.Integer);
+                await w.WriteAsync(photo.Sha, NpgsqlDbType.Text);
+                await w.WriteAsync(photo.Property.CreatedAt, NpgsqlDbType.TimestampTz);
             });
         await CopyAsync("units",
             "id, property_id, agency_id, name, capacity, bedrooms, base_nightly_rate, cleaning_fee, min_nights, max_nights, active, created_at, updated_at",

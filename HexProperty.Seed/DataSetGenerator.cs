@@ -48,7 +48,7 @@ public sealed class DataSetGenerator(SeedSize size, int seed, DateOnly anchor)
             // Agencies differ in size: a few large portfolios, many small ones.
             var agency = agencies[(int)(Math.Pow(_random.NextDouble(), 2) * agencies.Count)];
             var place = placeWeights[_random.Next(placeWeights.Length)];
-            var property = NewProperty(agency, place);
+            var property = NewProperty(agency, place, n);
             properties.Add(property);
             var unitCount = _random.NextDouble() switch { < 0.6 => 1, < 0.9 => 2, _ => 3 };
             for (var u = 0; u < unitCount; u++)
@@ -89,7 +89,7 @@ public sealed class DataSetGenerator(SeedSize size, int seed, DateOnly anchor)
         });
     }
 
-    private Property NewProperty(Agency agency, Place place)
+    private Property NewProperty(Agency agency, Place place, int index)
     {
         var amenities = Amenities.Where(_ => _random.NextDouble() < 0.35).ToList();
         if (!amenities.Contains("wifi") && _random.NextDouble() < 0.9)
@@ -111,7 +111,7 @@ public sealed class DataSetGenerator(SeedSize size, int seed, DateOnly anchor)
             Latitude = Math.Round(place.Latitude + (decimal)(_random.NextDouble() - 0.5) / 10m, 6),
             Longitude = Math.Round(place.Longitude + (decimal)(_random.NextDouble() - 0.5) / 10m, 6),
             Amenities = amenities,
-            Photos = [.. Enumerable.Range(1, 1 + _random.Next(5)).Select(i => $"https://photos.hexproperty.dev/{id:N}/{i}.jpg")],
+            Photos = SeedPhotos.For(index, 1 + _random.Next(5)),
             CancellationPolicy = (CancellationPolicy)_random.Next(3),
             Currency = place.Currency,
             TimeZone = place.TimeZone,

@@ -13,16 +13,25 @@ var anchor = new Option<DateOnly?>("--anchor") { Description = "The date the dat
 var connection = new Option<string?>("--connection") { Description = "Npgsql connection string of hexdb (default: the running AppHost's)" };
 var dataPath = new Option<string?>("--data-path") { Description = "The AppHost's data folder, to read its connection strings (default: .hexdata/apphost)" };
 var replace = new Option<bool>("--replace") { Description = "Delete the booking data already in hexdb first" };
+var photosOnly = new Option<bool>("--photos-only") { Description = "Only give the properties already in hexdb that have no photo the seed's photos" };
 
 var root = new RootCommand("Generates a reproducible HexProperty data set and loads it into hexdb with PostgreSQL COPY.")
 {
-    size, seed, anchor, connection, dataPath, replace,
+    size, seed, anchor, connection, dataPath, replace, photosOnly,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var profile = SeedSize.Parse(parse.GetValue(size)!);
     var day = parse.GetValue(anchor) ?? DateOnly.FromDateTime(DateTime.UtcNow);
     var connectionString = parse.GetValue(connection) ?? AppHostConnectionString(parse.GetValue(dataPath));
+    if (parse.GetValue(photosOnly))
+    {
+        await using var photoSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
+        var added = await new CopyLoader(photoSource, Console.Out).AddPhotosAsync(cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Added {added:N0} photos."));
+        return 0;
+    }
+
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"Seeding {profile.Name}: {profile.Agencies} agencies, {profile.Properties:N0} properties, {profile.Bookings:N0} bookings; seed {parse.GetValue(seed)}, anchor {day:yyyy-MM-dd}"));
 

@@ -6,6 +6,7 @@ using HexProperty.Worker.Bookings;
 using HexProperty.Worker.Exports;
 using HexProperty.Worker.Jobs;
 using HexProperty.Worker.Notifications;
+using HexProperty.Worker.Photos;
 using HexProperty.Worker.Scheduling;
 using HexProperty.Worker.Statistics;
 
@@ -35,6 +36,10 @@ services.AddOptions<ExportStorageOptions>().BindConfiguration("Exports");
 services.AddSingleton<IJobHandler, ExportJob>();
 services.AddSingleton<IJobHandler, StatsRebuildJob>();
 services.AddHostedService<JobRunner>();
+
+services.AddOptions<PhotoOptions>().BindConfiguration("Photos");
+services.AddSingleton<PhotoWorker>();
+services.AddHostedService(provider => provider.GetRequiredService<PhotoWorker>());
 
 services.AddSingleton<IScheduledTask, HoldExpiryTask>();
 services.AddSingleton<IScheduledTask, StaleStatsTask>();

@@ -17,9 +17,6 @@ public static partial class CatalogRules
     public static string[] SplitAmenities(string? amenities) =>
         amenities is null ? [] : [.. amenities.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct()];
 
-    public static bool IsPhotoUrl(string? url) =>
-        url is { Length: <= 2000 } && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
-
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex AmenityCode();
 }

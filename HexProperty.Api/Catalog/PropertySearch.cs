@@ -1,11 +1,13 @@
 using System.ComponentModel;
 using System.Globalization;
+using HexProperty.Api.Bookings;
 using HexProperty.Api.Caching;
 using HexProperty.Api.Contracts;
 using HexProperty.Api.Infrastructure;
 using HexProperty.Caching;
 using HexProperty.Data.Caching;
 using HexProperty.Data.Persistence;
+using HexProperty.Data.Pricing;
 using Microsoft.Extensions.Caching.Hybrid;
 using Npgsql;
 
@@ -25,7 +27,7 @@ namespace HexProperty.Api.Catalog;
 /// details.
 /// </para>
 /// </summary>
-public sealed class PropertySearch(ReadReplica reads, HybridCache cache, CacheProfiles profiles, PropertyDetailsQuery details)
+public sealed class PropertySearch(ReadReplica reads, HybridCache cache, CacheProfiles profiles, PropertyDetailsQuery details, UnitPricingQuery pricing)
 {
     private readonly CacheProfile _places = profiles[ApiCaching.SearchPlaces];
     private readonly CacheProfile _nights = profiles[ApiCaching.SearchNights];
@@ -53,6 +55,11 @@ public sealed class PropertySearch(ReadReplica reads, HybridCache cache, CachePr
         // side by side. One after another, a cold page waited its turn for a connection once per property (20 times),
         // and under load searches timed out while single reads got through (bench/README.md).
         var found = await Task.WhenAll(shown.Select(match => details.GetAsync(match.Entry.Id, cancellationToken).AsTask()));
+        // With dates, each stay's total as a quote would give it (the shown unit's rules, cleaning and fees), from the
+        // units' cached pricing: what a guest compares, not a nightly rate.
+        var totals = criteria is { CheckIn: { } dayIn, CheckOut: { } dayOut }
+            ? await Task.WhenAll(shown.Select(match => StayTotalAsync(match.Unit, dayIn, dayOut, criteria.Guests, cancellationToken)))
+            : null;
         var items = new List<PropertySummary>(shown.Count);
         for (var i = 0; i < shown.Count; i++)
         {
@@ -62,14 +69,15 @@ public sealed class PropertySearch(ReadReplica reads, HybridCache cache, CachePr
             {
                 items.Add(new PropertySummary(
                     property.Id, property.Name, property.Type, property.City, property.Country, property.Latitude, property.Longitude,
-                    rate, property.Currency, property.Amenities, property.Photos.Count > 0 ? property.Photos[0] : null));
+                    rate, property.Currency, property.Amenities, property.Photos.Count > 0 ? property.Photos[0] : null,
+                    totals?[i], property.CancellationPolicy));
             }
         }
 
         string? next = null;
         if (ranked.Count > criteria.Limit)
         {
-            var (last, rate) = ranked[criteria.Limit - 1];
+            var (last, rate, _) = ranked[criteria.Limit - 1];
             next = new KeysetCursor(criteria.ByName ? last.LowerName : rate.ToString(CultureInfo.InvariantCulture), last.Id).Encode();
         }
 
@@ -80,10 +88,13 @@ public sealed class PropertySearch(ReadReplica reads, HybridCache cache, CachePr
     /// The matching properties after the cursor, in page order, with their price; at most one more than a page (to
     /// know whether there is a next one).
     /// </summary>
-    private static List<(CatalogueProperty Entry, decimal Rate)> Rank(PlaceCatalogue catalogue, Criteria criteria, HashSet<Guid>? taken)
+    private async Task<decimal?> StayTotalAsync(Guid unitId, DateOnly checkIn, DateOnly checkOut, int guests, CancellationToken cancellationToken) =>
+        await pricing.GetAsync(unitId, cancellationToken) is { } unit ? StayPricer.Quote(unit.Rates, checkIn, checkOut, guests).Quote?.Total : null;
+
+    private static List<(CatalogueProperty Entry, decimal Rate, Guid Unit)> Rank(PlaceCatalogue catalogue, Criteria criteria, HashSet<Guid>? taken)
     {
         var nights = criteria is { CheckIn: { } checkIn, CheckOut: { } checkOut } ? checkOut.DayNumber - checkIn.DayNumber : (int?)null;
-        var matches = new List<(CatalogueProperty Entry, decimal Rate)>();
+        var matches = new List<(CatalogueProperty Entry, decimal Rate, Guid Unit)>();
         foreach (var entry in catalogue.Properties)
         {
             if ((criteria.Country is { } country && entry.Country != country) || !criteria.Amenities.All(entry.Amenities.Contains))
@@ -92,20 +103,21 @@ public sealed class PropertySearch(ReadReplica reads, HybridCache cache, CachePr
             }
 
             decimal? rate = null;
+            var cheapest = Guid.Empty;
             foreach (var unit in entry.Units)
             {
                 if (unit.Capacity >= criteria.Guests
                     && (nights is not { } n || (n >= unit.MinNights && n <= unit.MaxNights && !taken!.Contains(unit.Id)))
                     && (rate is null || unit.Rate < rate))
                 {
-                    rate = unit.Rate;
+                    (rate, cheapest) = (unit.Rate, unit.Id);
                 }
             }
 
             if (rate is { } price && (criteria.MinPrice is null || price >= criteria.MinPrice) && (criteria.MaxPrice is null || price <= criteria.MaxPrice)
                 && (criteria.After is not { } after || Compare(entry, price, criteria.ByName, after) > 0))
             {
-                matches.Add((entry, price));
+                matches.Add((entry, price, cheapest));
             }
         }
 

@@ -15,9 +15,11 @@ public sealed record SearchQuery(
 public sealed record SearchPage(IReadOnlyList<PropertySummary> Items, string? Next);
 
 /// <param name="FromNightlyRate">The lowest base nightly rate among the units that match (guests, dates).</param>
+/// <param name="Photo">The SHA-256 naming the first photo's images (/photos/{sha256}/{width}.webp), if it has one.</param>
+/// <param name="StayTotal">With dates: the whole stay's price for the guests in that unit (rules, cleaning, fees), as a quote gives it.</param>
 public sealed record PropertySummary(
     Guid Id, string Name, PropertyType Type, string City, string Country, decimal Latitude, decimal Longitude,
-    decimal FromNightlyRate, string Currency, IReadOnlyList<string> Amenities, string? Photo);
+    decimal FromNightlyRate, string Currency, IReadOnlyList<string> Amenities, string? Photo, decimal? StayTotal, CancellationPolicy CancellationPolicy);
 
 [ImmutableObject(true)]
 public sealed record PropertyDetails(

@@ -27,7 +27,10 @@ public sealed class Property : IAgencyOwned
     /// <summary>Lower-case amenity codes ("wifi", "pool"); searchable with "has all of".</summary>
     public List<string> Amenities { get; set; } = [];
 
-    /// <summary>Absolute https URLs of photos.</summary>
+    /// <summary>
+    /// The property's ready photos, in order, by the SHA-256 naming their images (kept by the Api and the Worker from
+    /// the <see cref="Photo"/> rows; see HexProperty.Data.Photos.PhotoImages).
+    /// </summary>
     public List<string> Photos { get; set; } = [];
 
     public PropertyStatus Status { get; set; } = PropertyStatus.Active;

@@ -25,10 +25,11 @@ public static class AuditTrail
         [typeof(Payment)] = "payment",
         [typeof(Refund)] = "refund",
         [typeof(StaffUser)] = "staff-user",
+        [typeof(Photo)] = "photo",
     };
 
-    /// <summary>Never copied into the trail: a password's hash, and the booking's stored quote (its total is there).</summary>
-    private static readonly HashSet<string> Left = [nameof(StaffUser.PasswordHash), nameof(Booking.Quote)];
+    /// <summary>Never copied into the trail: a password's hash, the booking's stored quote (its total is there), and a photo's file.</summary>
+    private static readonly HashSet<string> Left = [nameof(StaffUser.PasswordHash), nameof(Booking.Quote), nameof(Photo.Original)];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 

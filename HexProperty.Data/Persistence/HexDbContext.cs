@@ -72,6 +72,8 @@ public sealed class HexDbContext(DbContextOptions<HexDbContext> options) : DbCon
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<Photo> Photos => Set<Photo>();
+
     /// <summary>ASP.NET Core's data protection keys (they sign the Api's bearer tokens), shared by every Api instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -225,34 +225,7 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>Wakes at once when the Api queues a job (LISTEN); polling covers a lost connection.</summary>
-    private async Task ListenAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => _wake.Release();
-                await using (var listen = new NpgsqlCommand($"listen {QueuedChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
-                while (true)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or System.IO.IOException)
-            {
-                await Task.Delay(_options.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    private Task ListenAsync(CancellationToken stoppingToken) => ChannelWake.ListenAsync(dataSource, QueuedChannel, _wake, _options.PollInterval, stoppingToken);
 
     public override void Dispose()
     {

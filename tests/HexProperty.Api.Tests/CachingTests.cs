@@ -351,7 +351,6 @@ public sealed class CachingTests(ApiFixture api, ITestOutputHelper output)
         latitude = 38.71m,
         longitude = -9.14m,
         amenities = new[] { "wifi" },
-        photos = new[] { "https://photos.example/1.jpg" },
         cancellationPolicy = CancellationPolicy.Moderate,
         currency = "EUR",
         timeZone = "Europe/Lisbon",

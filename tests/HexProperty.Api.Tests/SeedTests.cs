@@ -92,5 +92,31 @@ public sealed class SeedTests(ApiFixture api)
         Assert.Contains("already holds data", refused.Message, StringComparison.Ordinal);
         Assert.Contains("bookings", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("100%", output.ToString(), StringComparison.Ordinal);
+
+        // Every property has its photos, each a picture of the pool stored once with its three images, in order.
+        Assert.Equal(data.Properties.Sum(p => p.Photos.Count), await CountAsync("select count(*) from photos where status = 'Ready'"));
+        Assert.Equal(0, await CountAsync("select count(*) from properties where cardinality(photos) = 0"));
+        Assert.Equal(SeedPhotos.PoolSize * 3, await CountAsync("select count(*) from image_variants"));
+        Assert.Equal(0, await CountAsync("""
+            select count(*) from properties p
+            where photos <> array(select sha256 from photos where property_id = p.id order by position, id)
+            """));
+
+        // A database loaded before photos: the properties without any get the seed's, the others keep theirs.
+        await using (var clear = dataSource.CreateCommand("""
+            delete from photos where property_id in (select id from properties order by id limit 10);
+            update properties set photos = '{}' where id in (select id from properties order by id limit 10)
+            """))
+        {
+            await clear.ExecuteNonQueryAsync();
+        }
+
+        var untouched = await CountAsync("select count(*) from photos where property_id not in (select id from properties order by id limit 10)");
+        var added = await new CopyLoader(dataSource, TextWriter.Null).AddPhotosAsync(CancellationToken.None);
+        Assert.InRange(added, 10, 50);
+        Assert.Equal(untouched + added, await CountAsync("select count(*) from photos"));
+        Assert.Equal(0, await CountAsync("select count(*) from properties where cardinality(photos) = 0"));
+        Assert.Equal(0, await CountAsync("select count(*) from properties p where photos <> array(select sha256 from photos where property_id = p.id order by position, id)"));
+        Assert.Equal(SeedPhotos.PoolSize * 3, await CountAsync("select count(*) from image_variants"));
     }
 }

@@ -79,7 +79,6 @@ public sealed class StaffSession(ApiFixture fixture, HttpClient client, Guid age
             latitude = 38.71m,
             longitude = -9.14m,
             amenities = amenities ?? ["wifi"],
-            photos = new[] { "https://photos.example/1.jpg" },
             cancellationPolicy = policy,
             currency,
             timeZone,

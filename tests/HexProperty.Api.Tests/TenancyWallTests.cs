@@ -19,7 +19,7 @@ public sealed class TenancyWallTests(ApiFixture api)
 {
     /// <summary>The tables migration 0006 (and later ones) wall; each has agency_id.</summary>
     private static readonly string[] WalledTables =
-        ["staff_users", "properties", "units", "rate_rules", "blocks", "bookings", "payments", "refunds", "jobs", "notifications", "daily_stats", "audit_entries"];
+        ["staff_users", "properties", "units", "rate_rules", "blocks", "bookings", "payments", "refunds", "jobs", "notifications", "daily_stats", "audit_entries", "photos"];
 
     [Fact]
     public async Task Query_filters_alone_keep_every_agency_owned_entity_to_the_agency()
@@ -33,7 +33,7 @@ public sealed class TenancyWallTests(ApiFixture api)
         Assert.Equal("postgres", await db.Database.SqlQuery<string>($"select current_user as \"Value\"").SingleAsync());
 
         var owned = db.Model.GetEntityTypes().Select(e => e.ClrType).Where(typeof(IAgencyOwned).IsAssignableFrom).ToList();
-        Assert.Equal(12, owned.Count);
+        Assert.Equal(13, owned.Count);
         foreach (var type in owned)
         {
             var (others, othersUnfiltered) = await (Task<(int, int)>)typeof(TenancyWallTests)

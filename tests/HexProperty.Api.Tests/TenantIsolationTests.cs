@@ -26,6 +26,7 @@ public sealed class TenantIsolationTests(ApiFixture api)
         var paymentId = (Guid)booking["payment"]!["id"]!;
         var staffUsers = await (await victim.Client.GetAsync("/api/staff/users")).BodyAsync();
         var ownerId = (Guid)staffUsers[0]!["id"]!;
+        var photo = (Guid)(await (await victim.Client.PostAsync($"/api/staff/properties/{property}/photos", PhotoApiTests.Jpeg(7))).BodyAsync())["id"]!;
 
         var intruder = await StaffSession.SignUpAsync(api);
         var key = Json.Key;
@@ -61,6 +62,9 @@ public sealed class TenantIsolationTests(ApiFixture api)
             (HttpMethod.Post, "/api/staff/bookings", Guest.Hold(unit, api.Clock.Today.AddDays(300), api.Clock.Today.AddDays(302))),
             (HttpMethod.Get, $"/api/staff/payments/{paymentId}", null),
             (HttpMethod.Put, $"/api/staff/users/{ownerId}", new { displayName = "Hacked", role = StaffRole.Agent, active = false }),
+            (HttpMethod.Get, $"/api/staff/properties/{property}/photos", null),
+            (HttpMethod.Post, $"/api/staff/properties/{property}/photos", null),
+            (HttpMethod.Delete, $"/api/staff/photos/{photo}", null),
         ];
 
         foreach (var (method, url, body) in calls)
@@ -92,6 +96,7 @@ public sealed class TenantIsolationTests(ApiFixture api)
         Assert.True((bool)(await (await victim.Client.GetAsync($"/api/staff/blocks/{block}")).BodyAsync())["active"]!);
         Assert.Single((await (await victim.Client.GetAsync($"/api/staff/units/{unit}/rate-rules")).BodyAsync()).AsArray());
         Assert.Equal("Owner", (string?)(await (await victim.Client.GetAsync("/api/staff/me")).BodyAsync())["role"]);
+        Assert.Single((await (await victim.Client.GetAsync($"/api/staff/properties/{property}/photos")).BodyAsync()).AsArray());
     }
 
     [Fact]

@@ -53,6 +53,7 @@ public sealed class WorkerFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Email__PickupFolder", Mail);
         Environment.SetEnvironmentVariable("Jobs__ProgressInterval", "00:00:00.100");
         Environment.SetEnvironmentVariable("Jobs__PollInterval", "00:00:00.200");
+        Environment.SetEnvironmentVariable("Photos__PollInterval", "00:00:00.200");
         Worker = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Production");
