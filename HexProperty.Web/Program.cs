@@ -2,26 +2,31 @@ using HexProperty.ServiceDefaults.Security;
 using HexProperty.Web.Api;
 using HexProperty.Web.Components;
 using HexProperty.Web.Endpoints;
+using HexProperty.Web.Forms;
 using HexProperty.Web.Guests;
 using HexProperty.Web.Staff;
+using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.AspNetCore.DataProtection;
 
-// The site guests and staff use: Razor components rendered on the server (static SSR), enhanced with htmx and
-// Server-Sent Events, calling the Api through service discovery and the standard resilience pipeline.
+// The site guests and staff use: Razor components rendered on the server, with Blazor's enhanced navigation and forms,
+// streaming where a page waits on the Api, and Interactive Server islands where something moves (the live quote, the
+// hold countdown, an export's progress, the notifications badge, the operations figures). Every guest page works
+// without JavaScript. The Api is called through service discovery and the standard resilience pipeline.
 var builder = WebApplication.CreateBuilder(args);
 
 // The AppHost runs the build output, not a publish: outside Development the framework would not read the build's static
 // web assets manifest and would serve empty files. This reads it whenever it is there (a published app has none).
 builder.WebHost.UseStaticWebAssets();
 builder.AddServiceDefaults();
-builder.Services.AddRazorComponents();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// Forms get their antiforgery token when they render, and pages without one carry none (see FormAntiforgery).
+builder.Services.AddScoped<AntiforgeryStateProvider, FormAntiforgery>();
 builder.Services.AddHttpContextAccessor();
 // How long a page waits for the Api before it says the Api is not answering: HttpClients:api:Resilience in appsettings.json.
 builder.Services.AddHttpClient<HexApiClient>(HexApiClient.ClientName, client => client.BaseAddress = new Uri("http://api"))
     .AddOwnResilienceHandler(builder.Configuration);
 builder.Services.AddSingleton<GuestPass>();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddScoped<Fragments>();
 builder.Services.AddExceptionHandler<SiteExceptionHandler>();
 builder.Services.AddProblemDetails(); // the exception middleware requires a fallback; SiteExceptionHandler answers first
 
@@ -37,7 +42,8 @@ if (builder.Configuration["DataProtection:KeysPath"] is { Length: > 0 } keys)
         File.SetUnixFileMode(keys, OwnerOnly);
     }
 
-    dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+    // Replicas started together make one first key between them, not one each (see OneFirstKey).
+    dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys)).WithOneFirstKey(_ => new FileKeyRingLock(keys));
 }
 
 builder.Services.AddAuthentication(StaffClaims.Scheme).AddCookie(StaffClaims.Scheme, options =>
@@ -58,11 +64,11 @@ builder.Services.AddCascadingAuthenticationState();
 
 var app = builder.Build();
 
-// Every page loads only the site's own scripts, styles and fonts; photos may come from anywhere over HTTPS. The one
-// inline style allowed is the empty one (its hash below), which htmx writes on the elements it swaps in: it styles nothing.
+// Every page loads only the site's own scripts, styles and fonts, and opens WebSockets (Blazor's circuits) only to the
+// site itself ('self' covers ws: and wss: of the same host); photos are the site's own (/photos, from the Api).
 app.UseSecurityHeaders(
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-hashes' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='; "
-    + "img-src 'self' https: data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
 app.UseExceptionHandler();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuthentication();
@@ -70,7 +76,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapSiteEndpoints();
-app.MapRazorComponents<App>();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -13,7 +13,7 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
 
 public sealed record PropertySummary(
     Guid Id, string Name, string Type, string City, string Country, decimal Latitude, decimal Longitude,
-    decimal FromNightlyRate, string Currency, IReadOnlyList<string> Amenities, string? Photo);
+    decimal FromNightlyRate, string Currency, IReadOnlyList<string> Amenities, string? Photo, decimal? StayTotal, string CancellationPolicy);
 
 public sealed record PropertyDetails(
     Guid Id, string Name, string Description, string Type, string AddressLine, string City, string Country,
@@ -72,6 +72,13 @@ public sealed record BlockView(Guid Id, Guid UnitId, string Kind, DateOnly Start
 public sealed record StaffBookingRow(
     Guid Id, string Reference, string Status, Guid PropertyId, Guid UnitId, DateOnly CheckIn, DateOnly CheckOut, int Guests,
     decimal Total, string Currency, string GuestName, string GuestEmail, string Source, DateTimeOffset CreatedAt);
+
+/// <summary>A property photo as staff see it (Status: Processing, Ready or Failed).</summary>
+public sealed record PhotoView(Guid Id, Guid PropertyId, int Position, string Status, string Sha256, int OriginalBytes, string? Error, DateTimeOffset CreatedAt);
+
+public sealed record StaffPaymentRow(
+    Guid Id, Guid BookingId, string BookingReference, decimal Amount, string Currency, string Method, string Status,
+    string? CardLast4, decimal Refunded, DateTimeOffset CreatedAt);
 
 public sealed record DashboardKpis(
     long NightsAvailable, long NightsSold, decimal Revenue, double Occupancy, decimal Adr, decimal RevPar,

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using HexProperty.Web.Staff;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -15,9 +16,10 @@ namespace HexProperty.Web.Api;
 /// Every call the site makes to the Api, through service discovery (<c>http://api</c>) and the standard resilience
 /// pipeline of ServiceDefaults. A 4xx comes back as an <see cref="ApiProblem"/> for the page to show next to its field;
 /// an unreachable or failing Api raises <see cref="ApiUnavailableException"/>; a refused staff token raises
-/// <see cref="StaffSessionExpiredException"/>. Staff calls carry the bearer token kept in the staff cookie.
+/// <see cref="StaffSessionExpiredException"/>. Staff calls carry the bearer token kept in the staff cookie: read from
+/// the request when there is one, and from the circuit's user (the cookie it was opened with) in an interactive island.
 /// </summary>
-public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
+public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context, AuthenticationStateProvider authentication)
 {
     public const string ClientName = "api";
 
@@ -61,8 +63,12 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
     public Task<ApiResult<AgencyDashboard>> DashboardAsync(DateOnly from, DateOnly to, Guid? propertyId, CancellationToken ct) =>
         StaffAsync<AgencyDashboard>(HttpMethod.Get, $"/api/staff/dashboard?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}" + (propertyId is { } p ? $"&propertyId={p}" : ""), null, ct);
 
-    public Task<ApiResult<Page<PropertyView>>> PropertiesAsync(string? after, CancellationToken ct) =>
-        StaffAsync<Page<PropertyView>>(HttpMethod.Get, "/api/staff/properties" + Query(new Dictionary<string, string?> { ["limit"] = "100", ["after"] = after }), null, ct);
+    /// <summary>The agency's first 100 properties by name: the choices of a property filter.</summary>
+    public Task<ApiResult<Page<PropertyView>>> PropertyChoicesAsync(CancellationToken ct) =>
+        PropertiesAsync(new Dictionary<string, string?> { ["limit"] = "100" }, ct);
+
+    public Task<ApiResult<Page<PropertyView>>> PropertiesAsync(IReadOnlyDictionary<string, string?> query, CancellationToken ct) =>
+        StaffAsync<Page<PropertyView>>(HttpMethod.Get, "/api/staff/properties" + Query(query), null, ct);
 
     public Task<ApiResult<PropertyView>> AgencyPropertyAsync(Guid id, CancellationToken ct) => StaffAsync<PropertyView>(HttpMethod.Get, $"/api/staff/properties/{id}", null, ct);
 
@@ -70,6 +76,27 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
         id is { } existing
             ? StaffAsync<PropertyView>(HttpMethod.Put, $"/api/staff/properties/{existing}", request, ct)
             : StaffAsync<PropertyView>(HttpMethod.Post, "/api/staff/properties", request, ct);
+
+    public Task<ApiResult<List<PhotoView>>> PhotosAsync(Guid propertyId, CancellationToken ct) =>
+        StaffAsync<List<PhotoView>>(HttpMethod.Get, $"/api/staff/properties/{propertyId}/photos", null, ct);
+
+    /// <summary>Uploads one photo; the bytes are buffered, so a retried call sends them again (the Api takes the same picture once).</summary>
+    public async Task<ApiResult<PhotoView>> UploadPhotoAsync(Guid propertyId, byte[] file, string? contentType, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Post, $"/api/staff/properties/{propertyId}/photos", null, null, await StaffTokenAsync());
+        request.Content = new ByteArrayContent(file);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType is { Length: > 0 } ? contentType : "application/octet-stream");
+        return await ReadAsync<PhotoView>(request, ct, staff: true);
+    }
+
+    public Task<ApiResult<Empty>> DeletePhotoAsync(Guid id, CancellationToken ct) => StaffAsync<Empty>(HttpMethod.Delete, $"/api/staff/photos/{id}", null, ct);
+
+    /// <summary>One image of a photo, streamed through (the caller disposes it).</summary>
+    public async Task<HttpResponseMessage> PhotoImageAsync(string sha256, int width, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Get, $"/api/photos/{Uri.EscapeDataString(sha256)}/{width}.webp", null, null, null);
+        return await CallAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
 
     public Task<ApiResult<List<UnitView>>> UnitsAsync(Guid propertyId, CancellationToken ct) =>
         StaffAsync<List<UnitView>>(HttpMethod.Get, $"/api/staff/properties/{propertyId}/units", null, ct);
@@ -100,6 +127,9 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
     public Task<ApiResult<Page<StaffBookingRow>>> BookingsAsync(IReadOnlyDictionary<string, string?> query, CancellationToken ct) =>
         StaffAsync<Page<StaffBookingRow>>(HttpMethod.Get, "/api/staff/bookings" + Query(query), null, ct);
 
+    public Task<ApiResult<Page<StaffPaymentRow>>> PaymentsAsync(IReadOnlyDictionary<string, string?> query, CancellationToken ct) =>
+        StaffAsync<Page<StaffPaymentRow>>(HttpMethod.Get, "/api/staff/payments" + Query(query), null, ct);
+
     public Task<ApiResult<Page<AuditEntryView>>> AuditAsync(IReadOnlyDictionary<string, string?> query, CancellationToken ct) =>
         StaffAsync<Page<AuditEntryView>>(HttpMethod.Get, "/api/staff/audit" + Query(query), null, ct);
 
@@ -116,7 +146,7 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
     /// <summary>The export file's response, streamed through to the browser (the caller disposes it).</summary>
     public async Task<HttpResponseMessage> DownloadAsync(Guid id, CancellationToken ct)
     {
-        using var request = Request(HttpMethod.Get, $"/api/staff/jobs/{id}/file", null, null, StaffToken());
+        using var request = Request(HttpMethod.Get, $"/api/staff/jobs/{id}/file", null, null, await StaffTokenAsync());
         return await CallAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 
@@ -179,15 +209,25 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
         return result.Value ?? throw new ApiUnavailableException($"The booking service refused {path}: {result.Problem?.Message}");
     }
 
-    private Task<ApiResult<T>> StaffAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) =>
-        SendAsync<T>(method, path, body, ct, token: StaffToken());
+    private async Task<ApiResult<T>> StaffAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) =>
+        await SendAsync<T>(method, path, body, ct, token: await StaffTokenAsync());
 
-    private string StaffToken() => context.HttpContext?.User.FindFirst(StaffClaims.AccessToken)?.Value ?? throw new StaffSessionExpiredException();
+    private async Task<string> StaffTokenAsync()
+    {
+        // An interactive island has no request: its user is the circuit's, given by the authentication state.
+        var user = context.HttpContext is { } http ? http.User : (await authentication.GetAuthenticationStateAsync()).User;
+        return user.FindFirst(StaffClaims.AccessToken)?.Value ?? throw new StaffSessionExpiredException();
+    }
 
     private async Task<ApiResult<T>> SendAsync<T>(
         HttpMethod method, string path, object? body, CancellationToken ct, string? idempotencyKey = null, string? token = null)
     {
         using var request = Request(method, path, body, idempotencyKey, token);
+        return await ReadAsync<T>(request, ct, staff: token is not null);
+    }
+
+    private async Task<ApiResult<T>> ReadAsync<T>(HttpRequestMessage request, CancellationToken ct, bool staff)
+    {
         using var response = await CallAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         if (response.IsSuccessStatusCode)
         {
@@ -197,7 +237,7 @@ public sealed class HexApiClient(HttpClient http, IHttpContextAccessor context)
         }
 
         // Only a call made with a staff token can find that token refused; a wrong password at sign-in is a problem to show.
-        if (response.StatusCode == HttpStatusCode.Unauthorized && token is not null)
+        if (response.StatusCode == HttpStatusCode.Unauthorized && staff)
         {
             throw new StaffSessionExpiredException();
         }

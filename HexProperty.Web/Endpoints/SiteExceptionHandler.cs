@@ -4,6 +4,8 @@ using HexProperty.Web.Api;
 using HexProperty.Web.Components.Shared;
 using HexProperty.Web.Staff;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace HexProperty.Web.Endpoints;
@@ -11,7 +13,8 @@ namespace HexProperty.Web.Endpoints;
 /// <summary>
 /// What a visitor sees when a page cannot be served: a staff session the Api refused goes back to sign-in; an Api that
 /// is down or failing gets a 503 page that says so and offers a retry; anything else a 500 page with the trace id to
-/// quote. Never a stack trace. For an htmx request the message goes into the page's live problem area instead.
+/// quote. Never a stack trace. An enhanced navigation or form post shows the same page (Blazor swaps in whatever HTML
+/// comes back, whatever its status).
 /// </summary>
 public sealed class SiteExceptionHandler(ILogger<SiteExceptionHandler> logger) : IExceptionHandler
 {
@@ -22,7 +25,7 @@ public sealed class SiteExceptionHandler(ILogger<SiteExceptionHandler> logger) :
         if (exception is StaffSessionExpiredException)
         {
             await http.SignOutAsync(StaffClaims.Scheme);
-            Redirect(http, "/staff/sign-in?expired=1&returnUrl=" + Uri.EscapeDataString(here));
+            http.Response.Redirect("/staff/sign-in?expired=1&returnUrl=" + Uri.EscapeDataString(here));
             return true;
         }
 
@@ -49,38 +52,12 @@ public sealed class SiteExceptionHandler(ILogger<SiteExceptionHandler> logger) :
             [nameof(SiteProblem.RetryUrl)] = here,
             [nameof(SiteProblem.TraceId)] = Activity.Current?.TraceId.ToString(),
         };
-        var fragments = http.RequestServices.GetRequiredService<Fragments>();
-        if (Htmx.IsRequest(http.Request))
-        {
-            http.Response.Headers["HX-Retarget"] = "#live-problem";
-            http.Response.Headers["HX-Reswap"] = "innerHTML";
-            http.Response.ContentType = "text/html; charset=utf-8";
-            await http.Response.WriteAsync(await fragments.RenderAsync<SiteProblem>(parameters), cancellationToken);
-            return true;
-        }
-
-        http.Response.ContentType = "text/html; charset=utf-8";
         parameters[nameof(SiteProblem.WholePage)] = true;
-        await http.Response.WriteAsync(await fragments.RenderAsync<SiteProblem>(parameters), cancellationToken);
+        http.Response.ContentType = "text/html; charset=utf-8";
+        await using var renderer = new HtmlRenderer(http.RequestServices, http.RequestServices.GetRequiredService<ILoggerFactory>());
+        var html = await renderer.Dispatcher.InvokeAsync(async () =>
+            (await renderer.RenderComponentAsync<SiteProblem>(ParameterView.FromDictionary(parameters))).ToHtmlString());
+        await http.Response.WriteAsync(html, cancellationToken);
         return true;
     }
-
-    private static void Redirect(HttpContext http, string location)
-    {
-        if (Htmx.IsRequest(http.Request))
-        {
-            http.Response.StatusCode = StatusCodes.Status200OK;
-            http.Response.Headers["HX-Redirect"] = location;
-        }
-        else
-        {
-            http.Response.Redirect(location);
-        }
-    }
-}
-
-/// <summary>The request headers htmx sends.</summary>
-public static class Htmx
-{
-    public static bool IsRequest(HttpRequest request) => request.Headers.ContainsKey("HX-Request");
 }
