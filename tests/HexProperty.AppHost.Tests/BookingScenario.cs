@@ -51,7 +51,6 @@ internal static class BookingScenario
             latitude = 41.15m,
             longitude = -8.61m,
             amenities = new[] { "wifi" },
-            photos = Array.Empty<string>(),
             cancellationPolicy = "Flexible",
             currency = "EUR",
             timeZone = "Europe/Lisbon",

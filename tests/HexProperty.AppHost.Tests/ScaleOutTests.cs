@@ -199,11 +199,15 @@ public sealed partial class ScaleOutTests(PlatformFixture platform, ITestOutputH
         using var guest = new HttpClient { BaseAddress = App.GetEndpoint("api") };
         var search = $"/api/properties?city={agency.City}";
 
-        // The property written on the primary reaches the standby, which answers the search.
-        await Eventually.TrueAsync(async () => (await guest.GetStringAsync(search)).Contains(agency.PropertyId.ToString(), StringComparison.Ordinal),
-            "the new property never appeared in the search");
-        var replication = await ReplicationAsync(staff);
-        Assert.Equal("standby", (string?)replication["readsFrom"]);
+        // The property written on the primary reaches the standby, which answers the search. (While the standby is behind,
+        // the search falls back to the primary, which has the property already: wait until both hold.)
+        JsonNode replication = null!;
+        await Eventually.TrueAsync(async () =>
+        {
+            replication = await ReplicationAsync(staff);
+            return (string?)replication["readsFrom"] == "standby"
+                && (await guest.GetStringAsync(search)).Contains(agency.PropertyId.ToString(), StringComparison.Ordinal);
+        }, () => $"the standby never answered the search with the new property (reads from: {replication?["readsFrom"]})");
         var standby = Assert.Single(replication["standbys"]!["rows"]!.AsArray());
         Assert.Equal("streaming", (string?)standby!["state"]);
         Assert.Equal(20, (int)replication["pool"]!["maxConnections"]!);

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -52,16 +53,38 @@ public sealed class SiteTests(PlatformFixture fixture)
 
         await result.GetByRole(AriaRole.Link).ClickAsync();
         await page.WaitForURLAsync($"**/properties/{agency.PropertyId}**");
+        // The stay planner is an interactive island: wait for its circuit (the no-script button goes away).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Update prices" }).WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        // From the keyboard, on the calendar (this month and the next): a free night as check-in, then the night of
+        // leaving. Priced at once: 2 nights at 90 plus 10 cleaning.
+        var (picked, left) = (Today.AddDays(3), Today.AddDays(5));
+        await page.Locator($"button.day[data-date='{Iso(picked)}']").First.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator($"button.day[data-date='{Iso(picked)}'][aria-pressed='true']").First.WaitForAsync();
+        await page.Locator($"button.day[data-date='{Iso(left)}']").First.FocusAsync();
+        await page.Keyboard.PressAsync(" ");
+        var total = page.Locator($"#quote-{agency.UnitId} [data-total]");
+        await Eventually.TrueAsync(async () => await total.GetAttributeAsync("data-total") == "190.00", "the calendar's choice was not priced", TimeSpan.FromSeconds(20));
+        Assert.Equal(Iso(picked), await page.GetByLabel("Check-in").InputValueAsync());
+        Assert.Equal(Iso(left), await page.GetByLabel("Check-out").InputValueAsync());
+
+        // A check-in months away: the calendar follows it. Then the dates typed: the quote follows without a reload
+        // (3 nights at 90 plus 10 cleaning), and the address keeps them.
+        var later = checkIn.AddDays(100);
+        await page.GetByLabel("Check-in").FillAsync(Iso(later));
+        await page.Locator(".month caption", new() { HasText = later.ToString("MMMM yyyy", CultureInfo.InvariantCulture) }).First.WaitForAsync();
         await page.GetByLabel("Check-in").FillAsync(Iso(checkIn));
         await page.GetByLabel("Check-out").FillAsync(Iso(checkOut));
-        // The quote arrives live (htmx swaps the units' fragment in): 3 nights at 90 plus 10 cleaning.
-        var total = page.Locator($"#quote-{agency.UnitId} [data-total]");
-        await total.WaitForAsync();
-        Assert.Equal("280.00", await total.GetAttributeAsync("data-total"));
+        await Eventually.TrueAsync(async () => await total.GetAttributeAsync("data-total") == "280.00", "the typed dates were not priced", TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => page.Url.Contains($"checkIn={Iso(checkIn)}&checkOut={Iso(checkOut)}", StringComparison.Ordinal),
+            () => "the address did not keep the dates: " + page.Url, TimeSpan.FromSeconds(10));
         Assert.Equal(2, await page.Locator(".month").CountAsync()); // the availability calendar, two months
         await browser.ScreenshotAsync("site-property");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Book these dates" }).ClickAsync();
+        // One click, in the page: Playwright's own click (and its dispatched event) retries when the link is detached
+        // mid-action, which enhanced navigation does by swapping the page in, and then waits for a link the next page
+        // does not have. The link is found first (the locator waits for it), then clicked once.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Book these dates" }).EvaluateAsync("link => link.click()");
         await page.WaitForURLAsync("**/book/**");
         await browser.ScreenshotAsync("site-details");
         var email = $"guest-{Guid.NewGuid():N}@example.test";
@@ -71,7 +94,7 @@ public sealed class SiteTests(PlatformFixture fixture)
         await page.WaitForURLAsync("**/checkout/**");
         var reference = page.Url.Split('/')[^1];
 
-        // The countdown is re-rendered by the server's event stream: it goes down while the page stays.
+        // The countdown is an interactive island: it goes down while the page stays.
         var countdown = page.Locator("#countdown .countdown");
         var first = int.Parse((await countdown.GetAttributeAsync("data-seconds-left"))!, CultureInfo.InvariantCulture);
         Assert.InRange(first, 60, 3600);
@@ -114,12 +137,39 @@ public sealed class SiteTests(PlatformFixture fixture)
         Assert.Equal(traceId, posted.TraceId);
         Assert.True(posted.Start <= paid.Start && paid.Start <= handled.Start, $"{posted.Start:O} {paid.Start:O} {handled.Start:O}");
 
-        // Another browser, with JavaScript off, searches (a plain GET form) and finds the booking by reference and email.
+        // Another browser, with JavaScript off, takes the whole path: search (a plain GET form), the property's prices
+        // for its dates (the form's button), hold, pay and the confirmation; then finds the first booking by reference.
         var other = await browser.NewVisitorAsync(javaScript: false);
         await other.GotoAsync(Web + "/search");
         await other.GetByLabel("City").FillAsync(agency.City);
         await other.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await other.Locator($".result[data-property='{agency.PropertyId}']").WaitForAsync();
+        await other.Locator($".result[data-property='{agency.PropertyId}'] a").First.ClickAsync();
+        await other.WaitForURLAsync($"**/properties/{agency.PropertyId}**");
+        await other.GetByLabel("Check-in").FillAsync(Iso(checkIn.AddDays(10)));
+        await other.GetByLabel("Check-out").FillAsync(Iso(checkIn.AddDays(12)));
+        await other.GetByRole(AriaRole.Button, new() { Name = "Update prices" }).ClickAsync();
+        await other.WaitForURLAsync("**checkOut=**");
+        Assert.Equal("190.00", await other.Locator($"#quote-{agency.UnitId} [data-total]").GetAttributeAsync("data-total"));
+        await other.GetByRole(AriaRole.Link, new() { Name = "Book these dates" }).ClickAsync();
+        await other.WaitForURLAsync("**/book/**");
+        await other.GetByLabel("Full name").FillAsync("Noscript Guest");
+        await other.GetByLabel("Email").FillAsync($"noscript-{Guid.NewGuid():N}@example.test");
+        await other.GetByRole(AriaRole.Button, new() { Name = "Hold these dates and continue to payment" }).ClickAsync();
+        await other.WaitForURLAsync("**/checkout/**");
+        Assert.InRange(int.Parse((await other.Locator("#countdown .countdown").GetAttributeAsync("data-seconds-left"))!, CultureInfo.InvariantCulture), 60, 3600);
+        await FillCardAsync(other, "4242 4242 4242 4242");
+        await other.GetByRole(AriaRole.Button, new() { NameRegex = new("^Pay ") }).ClickAsync();
+        await other.WaitForURLAsync("**/bookings/*?paid=1");
+        Assert.Equal("Your stay is booked", (await other.Locator("h1").TextContentAsync())?.Trim());
+        await TestBrowser.ScreenshotAsync(other, "site-noscript-confirmation");
+
+        // Staff sign in without JavaScript too: a plain POST, then the dashboard rendered whole.
+        await other.GotoAsync(Web + "/staff/sign-in");
+        await other.GetByLabel("Email").FillAsync(agency.OwnerEmail);
+        await other.GetByLabel("Password").FillAsync(BookingScenario.Password);
+        await other.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await other.WaitForURLAsync($"{Web}/staff");
+        Assert.Equal(5, await other.Locator(".kpi").CountAsync());
         await other.GotoAsync(Web + "/bookings");
         await other.GetByLabel("Booking reference").FillAsync(reference);
         await other.GetByLabel("Email").FillAsync(email);
@@ -162,6 +212,43 @@ public sealed class SiteTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task Only_pages_with_a_form_that_posts_carry_an_antiforgery_token_and_its_token_is_accepted()
+    {
+        var agency = await BookingScenario.AgencyAsync(App, city: $"Tokenville {Guid.NewGuid():N}"[..18]);
+        var (checkIn, checkOut) = (Today.AddDays(40), Today.AddDays(42));
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(Web) };
+
+        // Pages whose forms only GET: no token made, no cookie set. Without an island they are not no-store either (a page
+        // with one, the property's stay planner, is: Blazor marks every page that starts a circuit so).
+        foreach (var (path, island) in new[] { ("/", false), ($"/search?city={Uri.EscapeDataString(agency.City)}&checkIn={Iso(checkIn)}&checkOut={Iso(checkOut)}&guests=2", false),
+            ($"/properties/{agency.PropertyId}?checkIn={Iso(checkIn)}&checkOut={Iso(checkOut)}&guests=2", true), ("/status", false) })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False((response.Headers.TryGetValues("Set-Cookie", out var set) ? set : []).Any(c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal)), $"{path} set the antiforgery cookie");
+            Assert.True(island || response.Headers.CacheControl?.NoStore != true, $"{path} is no-store: {response.Headers.CacheControl}");
+            Assert.DoesNotContain("__RequestVerificationToken", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // A page with a form that posts: its token and the cookie beside it, and the post they make is accepted.
+        using var find = await client.GetAsync("/bookings");
+        Assert.Contains("no-store", find.Headers.CacheControl?.ToString() ?? "", StringComparison.Ordinal);
+        var token = Regex.Match(await find.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        Assert.Contains(cookies.GetAllCookies(), c => c.Name.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
+        using var posted = await client.PostAsync("/bookings", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "find",
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["Input.Reference"] = "HXNOSUCH1",
+            ["Input.Email"] = "nobody@example.test",
+        }));
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode); // the form's answer (no such booking), not the 400 of a refused token
+        Assert.Contains("Find my booking", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Staff_sign_in_and_the_dashboard_shows_the_Apis_figures_and_every_page_renders()
     {
         var agency = await BookingScenario.AgencyAsync(App);
@@ -197,9 +284,17 @@ public sealed class SiteTests(PlatformFixture fixture)
         Assert.Equal(api["days"]!.AsArray().Count, await page.Locator("#occupancy-chart circle.point").CountAsync());
 
         await browser.VisitAsync($"{Web}/staff/bookings?from={Iso(from)}&to={Iso(to)}", "site-staff-bookings");
-        Assert.Equal("Confirmed", (await page.Locator($"tr[data-reference='{hold.Reference}'] td").Nth(1).TextContentAsync())?.Trim());
+        Assert.Equal("Confirmed", (await page.Locator("#bookings tbody tr", new() { HasText = hold.Reference }).Locator("td").Nth(1).TextContentAsync())?.Trim());
+        // The grid sorts through its address (the Api sorts and pages): the total's header asks for the largest first.
+        await page.Locator("#bookings th a.sort", new() { HasText = "Total" }).ClickAsync();
+        await page.WaitForURLAsync("**sort=-total**");
+        // Enhanced navigation changes the address first and patches the page in after: wait for the new header.
+        await page.Locator("#bookings th[aria-sort='descending']", new() { HasText = "Total" }).WaitForAsync();
+        Assert.Contains($"from={Iso(from)}", page.Url, StringComparison.Ordinal); // the filters stay
+        await browser.VisitAsync($"{Web}/staff/payments", "site-staff-payments");
+        Assert.Equal(1, await page.Locator("#payments tbody tr", new() { HasText = hold.Reference }).CountAsync());
         await browser.VisitAsync($"{Web}/staff/properties", "site-staff-properties");
-        Assert.Equal(1, await page.Locator($"tr[data-property='{agency.PropertyId}']").CountAsync());
+        Assert.Equal(1, await page.Locator($"tbody a[href='/staff/properties/{agency.PropertyId}']").CountAsync());
         await browser.VisitAsync($"{Web}/staff/properties/{agency.PropertyId}", "site-staff-property");
 
         // A rate rule the Api refuses shows its reason next to the field; a valid one is listed.
@@ -234,16 +329,25 @@ public sealed class SiteTests(PlatformFixture fixture)
         await browser.VisitAsync($"{Web}/staff/notifications", "site-staff-notifications");
         Assert.Equal(unread, int.Parse((await page.Locator("[data-unread]").GetAttributeAsync("data-unread"))!, CultureInfo.InvariantCulture));
         Assert.Equal(unread, await page.Locator("li.unread").CountAsync());
+        Assert.Equal(unread.ToString(CultureInfo.InvariantCulture), await page.Locator(".site-header [data-badge]").GetAttributeAsync("data-badge"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Mark all as read" }).ClickAsync();
         await page.Locator("[data-unread='0']").WaitForAsync();
 
+        // The header's badge is an interactive island: a new booking's notification shows on this page without a reload.
+        await page.EvaluateAsync("window.__notReloaded = true");
+        var another = await BookingScenario.HoldAsync(App, agency, checkIn.AddDays(20));
+        await BookingScenario.PayAsync(App, another, System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString());
+        await page.Locator(".site-header [data-badge]:not([data-badge='0'])").WaitForAsync(new() { Timeout = 60_000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.__notReloaded === true"), "the page was reloaded");
+        await TestBrowser.ScreenshotAsync(page, "site-staff-notifications-badge");
+
         // The owner's audit trail: the block just closed is the newest change; the rule's filter finds the rule, by name.
         await browser.VisitAsync($"{Web}/staff/audit", "site-staff-audit");
-        Assert.Equal("block", await page.Locator("#audit tbody tr").First.GetAttributeAsync("data-entity"));
+        Assert.StartsWith("block", (await page.Locator("#audit tbody tr").First.Locator("td").Nth(3).TextContentAsync())?.Trim(), StringComparison.Ordinal);
         await page.Locator("#entity").SelectOptionAsync("rate-rule");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await page.WaitForURLAsync("**/staff/audit?entity=rate-rule**");
-        Assert.Contains("Summer", await page.Locator("#audit tbody tr[data-entity='rate-rule'][data-action='Created']").First.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("Summer", await page.Locator("#audit tbody tr", new() { HasText = "Created" }).First.TextContentAsync(), StringComparison.Ordinal);
 
         // The Api's reference UI renders its operations under its own policy (the browser reports any refusal).
         await browser.VisitAsync(App.GetEndpoint("api").ToString().TrimEnd('/') + "/scalar", "api-reference");
@@ -352,6 +456,11 @@ public sealed class SiteTests(PlatformFixture fixture)
             return await page.Locator("#endpoints tbody tr").CountAsync() > 0;
         }, "the operations page showed no endpoint figures from Prometheus", TimeSpan.FromMinutes(1));
         await browser.ScreenshotAsync("site-staff-ops");
+        // The endpoints' figures are an interactive island: they are read again without a reload.
+        var at = await page.Locator("#endpoints-at").GetAttributeAsync("datetime");
+        await page.EvaluateAsync("window.__notReloaded = true");
+        await Eventually.TrueAsync(async () => await page.Locator("#endpoints-at").GetAttributeAsync("datetime") != at, "the endpoints' figures were not read again", TimeSpan.FromSeconds(45));
+        Assert.True(await page.EvaluateAsync<bool>("window.__notReloaded === true"), "the page was reloaded");
         Assert.Equal(9, await page.Locator("#monitoring figure.chart table").CountAsync());
         Assert.True(await page.Locator("#monitoring figure#requests tbody tr").CountAsync() > 0);
         Assert.Equal(1, await page.Locator("#firing-alerts").CountAsync());
@@ -383,12 +492,25 @@ public sealed class SiteTests(PlatformFixture fixture)
                 Assert.True((await App.ResourceCommands.ExecuteCommandAsync(api, KnownResourceCommands.StopCommand)).Success);
             }
 
+            // A first load is rendered whole: 503, with a retry and without a stack trace.
             using var response = await web.GetAsync("/search?city=Porto");
             var html = await response.Content.ReadAsStringAsync();
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Contains("The booking service is not answering", html, StringComparison.Ordinal);
             Assert.Contains("href=\"/search?city=Porto\"", html, StringComparison.Ordinal); // the retry
             Assert.DoesNotContain("   at ", html, StringComparison.Ordinal); // no stack trace
+
+            // Asked by Blazor's script (an enhanced navigation), the page streams: its form is painted by then, so the
+            // same message and retry come where its results would be.
+            using var enhanced = new HttpRequestMessage(HttpMethod.Get, "/search?city=Porto");
+            enhanced.Headers.TryAddWithoutValidation("Accept", "text/html; blazor-enhanced-nav=on");
+            using var streamed = await web.SendAsync(enhanced);
+            html = await streamed.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
+            Assert.Contains("Searching stays", html, StringComparison.Ordinal); // painted first
+            Assert.Contains("The booking service is not answering", html, StringComparison.Ordinal);
+            Assert.Contains("href=\"/search?city=Porto\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", html, StringComparison.Ordinal);
 
             await using var browser = await TestBrowser.StartAsync();
             await browser.VisitAsync($"{Web}/search?city=Porto", "site-api-down");
@@ -413,6 +535,128 @@ public sealed class SiteTests(PlatformFixture fixture)
 
         using var recovered = await web.GetAsync("/search?city=Porto");
         Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_guest_whose_Web_replica_restarts_is_told_and_carries_on_with_the_hold_on_another()
+    {
+        var agency = await BookingScenario.AgencyAsync(App);
+        var (checkIn, checkOut) = (Today.AddDays(70), Today.AddDays(72));
+        await using var browser = await TestBrowser.StartAsync();
+        var page = browser.Page;
+        await page.GotoAsync($"{Web}/book/{agency.UnitId}?checkIn={Iso(checkIn)}&checkOut={Iso(checkOut)}&guests=2");
+        await page.GetByLabel("Full name").FillAsync("Ada Reconnect");
+        await page.GetByLabel("Email").FillAsync($"reconnect-{Guid.NewGuid():N}@example.test");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hold these dates and continue to payment" }).ClickAsync();
+        await page.WaitForURLAsync("**/checkout/**");
+        var checkout = page.Url;
+        var first = await SecondsLeftAsync(page);
+        await Eventually.TrueAsync(async () => await SecondsLeftAsync(page) < first, "the countdown did not start", TimeSpan.FromSeconds(15));
+
+        // The balancer's stickiness cookie names the replica holding this page's circuit: restart that one.
+        var replica = (await page.Context.CookiesAsync()).Single(c => c.Name == "hex-replica").Value.Split('|')[0]; // name|dates
+        Assert.Contains(replica, PlatformFixture.ReplicaNames("web", PlatformFixture.WebReplicas));
+        await page.EvaluateAsync("window.__notReloaded = true");
+        var restarted = fixture.Instances(replica).Single().ResourceId;
+        Assert.True((await App.ResourceCommands.ExecuteCommandAsync(restarted, KnownResourceCommands.RestartCommand)).Success);
+
+        // The circuit is gone with its replica: the page says what happens, reloads itself from its address and cookies
+        // on whichever replica answers, and the countdown goes on from the same hold.
+        await Eventually.TrueAsync(async () => await page.EvaluateAsync<bool>("window.__notReloaded !== true"), "the page was never reloaded", TimeSpan.FromSeconds(60));
+        await TestBrowser.ScreenshotAsync(page, "site-reconnected");
+        Assert.Equal(checkout, page.Url);
+        var after = await SecondsLeftAsync(page);
+        Assert.InRange(after, 1, first);
+        await Eventually.TrueAsync(async () => await SecondsLeftAsync(page) < after, "the countdown did not go on after the reload", TimeSpan.FromSeconds(15));
+        await FillCardAsync(page, "4242 4242 4242 4242");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Pay ") }).ClickAsync();
+        await page.WaitForURLAsync("**/bookings/*?paid=1");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(replica, timeout.Token);
+    }
+
+    [Fact]
+    public async Task Staff_upload_photos_with_progress_and_guests_see_them_with_the_stays_total_on_a_phone()
+    {
+        var city = $"Photo-{Guid.NewGuid():N}"[..16];
+        var agency = await BookingScenario.AgencyAsync(App, city);
+        await using var browser = await TestBrowser.StartAsync();
+        var page = browser.Page;
+        await SignInAsync(browser, agency.OwnerEmail);
+        await browser.VisitAsync($"{Web}/staff/properties/{agency.PropertyId}", "site-staff-photos-empty");
+
+        // Two photos, sent through a throttled link so the bar is seen moving; the page after it shows them made.
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Network.enable");
+        await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false,
+            ["latency"] = 0,
+            ["downloadThroughput"] = -1,
+            ["uploadThroughput"] = 128 * 1024,
+        });
+        await page.GetByLabel("Add photos").SetInputFilesAsync(
+        [
+            new FilePayload { Name = "terrace.jpg", MimeType = "image/jpeg", Buffer = HexProperty.Data.Photos.PhotoImages.Generate(501, 1600, grain: 6) },
+            new FilePayload { Name = "view.jpg", MimeType = "image/jpeg", Buffer = HexProperty.Data.Photos.PhotoImages.Generate(502, 1600, grain: 6) },
+        ]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload photos" }).ClickAsync();
+        // The bar part way, and the percentage said beside it (read together, in the page).
+        await page.WaitForFunctionAsync("""
+            () => {
+                const bar = document.querySelector('form[data-upload] progress');
+                const said = document.querySelector('form[data-upload] .upload-status').textContent;
+                return bar && !bar.hidden && bar.value > 0 && bar.value < 100 && /^Uploading… \d+%$/.test(said);
+            }
+            """);
+        await TestBrowser.ScreenshotAsync(page, "site-staff-photos-uploading");
+        await page.WaitForURLAsync("**photos=2**", new() { Timeout = 60_000 });
+        await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false,
+            ["latency"] = 0,
+            ["downloadThroughput"] = -1,
+            ["uploadThroughput"] = -1,
+        });
+        Assert.Equal(2, await page.Locator("li[data-photo-status='Ready'] img.photo").CountAsync());
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.photo-list img')].every(i => i.complete && i.naturalWidth > 0)");
+        await TestBrowser.ScreenshotAsync(page, "site-staff-photos");
+
+        // The property page: both photos, fixed dimensions (no shift), three widths to choose from, the first at once.
+        var guest = await browser.NewVisitorAsync();
+        await guest.GotoAsync($"{Web}/properties/{agency.PropertyId}");
+        var photos = guest.Locator(".gallery img");
+        Assert.Equal(2, await photos.CountAsync());
+        Assert.Equal("eager", await photos.Nth(0).GetAttributeAsync("loading"));
+        Assert.Equal("lazy", await photos.Nth(1).GetAttributeAsync("loading"));
+        Assert.Equal(("640", "426"), (await photos.First.GetAttributeAsync("width"), await photos.First.GetAttributeAsync("height")));
+        Assert.Equal(3, (await photos.First.GetAttributeAsync("srcset"))!.Split(',').Length);
+        // As the page's browser fetches it, with the balancer's stickiness cookie: photos are balanced without it, so the
+        // answer never sets it and stays public (HAProxy marks an answer that inserts the cookie private).
+        var image = await guest.APIRequest.GetAsync(Web + await photos.First.GetAttributeAsync("src"));
+        Assert.Equal("image/webp", image.Headers["content-type"]);
+        Assert.Equal("public, max-age=31536000, immutable", image.Headers["cache-control"]);
+        Assert.False(image.Headers.ContainsKey("set-cookie"), "a photo's answer set a cookie");
+
+        // Search on a phone: the photo, the whole stay's price for the dates and guests, and what it includes; nothing
+        // wider than the screen.
+        await guest.SetViewportSizeAsync(390, 844);
+        var (checkIn, checkOut) = (Today.AddDays(40), Today.AddDays(43));
+        await guest.GotoAsync($"{Web}/search?city={city}&checkIn={Iso(checkIn)}&checkOut={Iso(checkOut)}&guests=2");
+        var card = guest.Locator($"li.result[data-property='{agency.PropertyId}']");
+        await card.Locator("img.photo").WaitForAsync();
+        await guest.WaitForFunctionAsync("() => { const i = document.querySelector('li.result img.photo'); return i.complete && i.naturalWidth > 0; }");
+        var quote = await App.CreateHttpClient("api").GetFromJsonAsync<JsonNode>(
+            $"/api/units/{agency.UnitId}/quote?checkIn={Iso(checkIn)}&checkOut={Iso(checkOut)}&guests=2");
+        var total = await card.Locator(".total").TextContentAsync();
+        Assert.Contains(((decimal)quote!["total"]!).ToString("N2", CultureInfo.InvariantCulture), total, StringComparison.Ordinal);
+        Assert.Contains("for 3 nights, 2 guests", total, StringComparison.Ordinal);
+        Assert.Contains("cancellation", await card.Locator(".includes").TextContentAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.True(await guest.EvaluateAsync<bool>("() => document.scrollingElement.scrollWidth <= 390"), "the page is wider than the phone");
+        var box = await card.Locator("img.photo").BoundingBoxAsync();
+        Assert.InRange(box!.Width, 300, 390);
+        await TestBrowser.ScreenshotAsync(guest, "site-search-390");
     }
 
     private Task SignInAsync(TestBrowser browser, string email) => browser.SignInAsync(Web, email, BookingScenario.Password);

@@ -85,8 +85,10 @@ internal sealed class TestBrowser : IAsyncDisposable
         await VisitAsync($"{web}/staff/sign-in", "site-staff-sign-in");
         await Page.GetByLabel("Email").FillAsync(email);
         await Page.GetByLabel("Password").FillAsync(password);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.WaitForURLAsync($"{web}/staff");
+        // The dashboard it lands on is the staff's heaviest first page: on a system that has just started (cold caches,
+        // the Worker's warm-up running) CI once needed more than the default 20 s for it. Still a wait for the page.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(new() { Timeout = 60_000 });
+        await Page.WaitForURLAsync($"{web}/staff", new() { Timeout = 60_000 });
     }
 
     public static async Task ScreenshotAsync(IPage page, string name)
