@@ -2,7 +2,7 @@
 # The site's pages under load: each page's time to first byte (idle, one request, curl) and its latency percentiles and
 # throughput under load (wrk, 2 threads, 16 connections), beside the site's own /alive in the same run (the ceiling);
 # then the front-end budget of a first visit: every script and stylesheet a page references, as the browser receives
-# it (gzip), with its caching header. Staff pages are measured signed in as owner@agency-001 (the seed's operator).
+# it (brotli or gzip), with its caching header. Staff pages are measured signed in as owner@agency-001 (the seed's operator).
 # Needs the system running from a Release build with the large data set:
 #   dotnet build -c Release HexProperty.Aspire.sln
 #   RateLimits__anonymous__PermitLimit=1000000000 dotnet run -c Release --no-build --project HexProperty.AppHost
@@ -20,13 +20,8 @@ trap 'exit 130' INT TERM
 # The seed makes agency-001's owner an operator; data sets loaded before that flag existed get it here.
 sql "update staff_users set operator = true where email = 'owner@agency-001.hexproperty.test' and not operator" >/dev/null
 
-# Sign in as a browser does: the form's antiforgery token, then the POST; the staff cookie comes back.
 jar="$work/cookies"
-token=$(curl -fs -c "$jar" -b "$jar" "$web/staff/sign-in" | sed -n 's/.*name="__RequestVerificationToken" value="\([^"]*\)".*/\1/p' | head -1)
-curl -fs -o /dev/null -c "$jar" -b "$jar" -X POST "$web/staff/sign-in" --data-urlencode "__RequestVerificationToken=$token" \
-  --data-urlencode "_handler=sign-in" --data-urlencode "Input.Email=owner@agency-001.hexproperty.test" --data-urlencode "Input.Password=hexproperty-demo-1"
-cookie=$(awk '!/^#/ || /^#HttpOnly_/ {sub(/^#HttpOnly_/, ""); if (NF >= 7) printf "%s=%s; ", $6, $7}' "$jar")
-grep -q hexproperty-staff "$jar" || { echo "bench: staff sign-in failed" >&2; exit 1; }
+cookie=$(site_sign_in "$web" "$jar")
 
 today=$(date +%F)
 check_in=$(date -d "+30 days" +%F)
@@ -75,23 +70,16 @@ while IFS='|' read -r name path auth; do
   printf '%-22s %9s %9s %10s %8.1f %8.1f %8.1f %7s\n' "$name" "$ttfb" "$kb" "$rps" "$p50" "$p95" "$p99" "$ratio"
 done <<<"$pages"
 
-# The first visit's front-end weight, as a deployment serves it: the AppHost runs the build output in Development,
-# where assets are served uncached and compressed on the fly, so this publishes the site and starts it alone in
-# Production (precompressed, fingerprinted, immutable), against the same Api, stopped by its PID on exit.
-dotnet publish -c Release -o "$work/publish" HexProperty.Web >"$work/publish.log" 2>&1 || { tail -20 "$work/publish.log" >&2; exit 1; }
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-published="http://127.0.0.1:$port"
-(cd "$work/publish" && ASPNETCORE_URLS="$published" ASPNETCORE_ENVIRONMENT=Production services__api__http__0="$api" exec dotnet HexProperty.Web.dll) >"$work/published.log" 2>&1 &
-published_pid=$!
-trap 'kill "$published_pid" 2>/dev/null; wait "$published_pid" 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -fs "$published/alive" >/dev/null 2>&1 && break; sleep 0.2; done
+# The first visit's front-end weight, as a deployment serves it (see start_published_site).
+trap 'kill "${published_pid:-}" 2>/dev/null; wait "${published_pid:-}" 2>/dev/null; rm -rf "$work"' EXIT
+start_published_site "$work"
 echo
-echo "first-load assets of /search and /staff, from the published site in Production (as served with Accept-Encoding: gzip):"
+echo "first-load assets of /search and /staff, from the published site in Production (as served to a browser, Accept-Encoding: br, gzip):"
 curl -s "$published/search" >"$work/search.html"
 curl -s -H "Cookie: $cookie" "$web/staff" >"$work/staff.html"
 total_js=0
 for asset in $(grep -ohE '(src|href)="/?[^"]+\.(js|css)"' "$work/search.html" "$work/staff.html" | sed -E 's/.*="\/?([^"]+)"/\1/' | sort -u); do
-  bytes=$(curl -s -o /dev/null -D "$work/headers" -H 'Accept-Encoding: gzip' -w '%{size_download}' "$published/$asset")
+  bytes=$(curl -s -o /dev/null -D "$work/headers" -H 'Accept-Encoding: br, gzip' -w '%{size_download}' "$published/$asset")
   encoding=$(grep -i '^content-encoding:' "$work/headers" | tr -d '\r' | awk '{print $2}')
   cache=$(grep -i '^cache-control:' "$work/headers" | tr -d '\r' | cut -d' ' -f2- | tr -d ' ')
   printf '  %-34s %7s bytes  %-5s %s\n' "$asset" "$bytes" "${encoding:-none}" "$cache"
