@@ -3,7 +3,7 @@
 # resources (PostgreSQL, Redis, RabbitMQ, HAProxy, Prometheus, Alertmanager and two exporters: no container engine is
 # needed), the tools their supervisor uses (setpriv, setfacl) and what the tests use (python3-jsonschema for the
 # manifest's schema, and chromium with a font for the browser tests, which Playwright drives). Installs only what is missing, so it is cheap to run every time. Node.js and npm are
-# for the Web's build, which installs its front-end packages (htmx) from npm. Never starts a system service: the AppHost
+# for the Api tests' OpenAPI linter (Redocly) and the site's Lighthouse benchmark, both installed from npm. Never starts a system service: the AppHost
 # runs each server as its own process, with data in .hexdata/. Aspire itself (DCP, the dashboard) comes from NuGet.
 set -euo pipefail
 
@@ -29,7 +29,7 @@ compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgres
 python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
-# The Web's build installs its front-end packages (htmx) with npm ci.
+# Redocly's CLI (Api tests) and Lighthouse (bench/site-budget.sh) come from npm.
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
