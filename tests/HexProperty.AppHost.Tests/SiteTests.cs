@@ -557,7 +557,7 @@ public sealed class SiteTests(PlatformFixture fixture)
         var replica = (await page.Context.CookiesAsync()).Single(c => c.Name == "hex-replica").Value.Split('|')[0]; // name|dates
         Assert.Contains(replica, PlatformFixture.ReplicaNames("web", PlatformFixture.WebReplicas));
         await page.EvaluateAsync("window.__notReloaded = true");
-        var restarted = fixture.Instances(replica).Single().ResourceId;
+        var (restarted, pid) = (fixture.Instances(replica).Single().ResourceId, PlatformFixture.Pid(fixture.Instances(replica).Single()));
         Assert.True((await App.ResourceCommands.ExecuteCommandAsync(restarted, KnownResourceCommands.RestartCommand)).Success);
 
         // The circuit is gone with its replica: the page says what happens, reloads itself from its address and cookies
@@ -572,8 +572,15 @@ public sealed class SiteTests(PlatformFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Pay ") }).ClickAsync();
         await page.WaitForURLAsync("**/bookings/*?paid=1");
 
+        // Back in rotation before the next test: a new process running (a health wait taken while the old one is
+        // Exited gives up at once), healthy, and UP at the balancer.
+        await Eventually.TrueAsync(() => fixture.Instances(replica).Single() is var now
+            && now.Snapshot.State?.Text == KnownResourceStates.Running && PlatformFixture.Pid(now) != pid,
+            $"{replica} was not started again", TimeSpan.FromMinutes(1));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await App.ResourceNotifications.WaitForResourceHealthyAsync(replica, timeout.Token);
+        await Eventually.TrueAsync(async () => (await HaproxyStats.ServerStatesAsync(App.GetEndpoint("web", "stats"), "web")).Values.All(s => s == "UP"),
+            "the restarted replica is not UP at the balancer", TimeSpan.FromMinutes(1));
     }
 
     [Fact]
