@@ -8,7 +8,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace HexProperty.Web.Tests;
 
-/// <summary>The islands that move by themselves: the hold countdown and an export's progress, on a fake clock.</summary>
+/// <summary>The islands that move by themselves: the hold countdown, an export's progress and the unread badge, on a fake
+/// clock.</summary>
 public sealed class IslandTests : BunitContext
 {
     private static readonly DateTimeOffset Start = new(2027, 3, 10, 12, 0, 0, TimeSpan.Zero);
@@ -85,6 +86,42 @@ public sealed class IslandTests : BunitContext
         Assert.Single(_api.Asked);
         _time.Advance(JobProgress.PollEvery * 4);
         Assert.Single(_api.Asked); // a finished export is not asked about again
+    }
+
+    [Fact]
+    public void The_badge_reads_the_count_when_its_circuit_starts_and_again_every_15_seconds()
+    {
+        var unread = 3;
+        _api.Answer = path => path == "/api/staff/notifications/summary"
+            ? (HttpStatusCode.OK, Fixtures.Json(new { unread }))
+            : (HttpStatusCode.NotFound, "{}");
+        SetRendererInfo(new RendererInfo("Server", true));
+        var cut = Render<NotificationsBadge>();
+        cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("[data-badge]").GetAttribute("data-badge")));
+        Assert.Single(_api.Asked);
+
+        unread = 0;
+        _time.Advance(NotificationsBadge.PollEvery - TimeSpan.FromSeconds(1));
+        Assert.Single(_api.Asked);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        cut.WaitForAssertion(() => Assert.Equal("0", cut.Find("[data-badge]").GetAttribute("data-badge")));
+        Assert.Empty(cut.FindAll(".badge"));
+        Assert.Equal(2, _api.Asked.Count);
+    }
+
+    [Fact]
+    public void The_badge_shows_nothing_while_the_Api_is_failing_and_the_count_once_it_answers()
+    {
+        var failing = true;
+        _api.Answer = path => failing ? (HttpStatusCode.ServiceUnavailable, "{}") : (HttpStatusCode.OK, Fixtures.Json(new { unread = 2 }));
+        SetRendererInfo(new RendererInfo("Server", true));
+        var cut = Render<NotificationsBadge>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(_api.Asked));
+        Assert.Equal("0", cut.Find("[data-badge]").GetAttribute("data-badge"));
+
+        failing = false;
+        _time.Advance(NotificationsBadge.PollEvery);
+        cut.WaitForAssertion(() => Assert.Equal("2 unread", cut.Find(".badge").TextContent));
     }
 
     private static JobView Job(Guid id, string status, double percent, string? download) => new(
