@@ -541,6 +541,70 @@ public sealed class SiteTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task A_property_page_opened_directly_starts_its_stay_planners_circuit_only_when_the_guest_reaches_it()
+    {
+        var agency = await BookingScenario.AgencyAsync(App);
+        var (checkIn, checkOut) = (Today.AddDays(80), Today.AddDays(83));
+        var url = $"{Web}/properties/{agency.PropertyId}?checkIn={Iso(checkIn)}&checkOut={Iso(checkOut)}&guests=2";
+        await using var browser = await TestBrowser.StartAsync();
+
+        // Where the planner starts on a phone's width; a screen shorter than that shows the property without it.
+        var measure = await browser.NewVisitorAsync();
+        await measure.SetViewportSizeAsync(390, 844);
+        await measure.GotoAsync(url);
+        var top = await measure.EvaluateAsync<double>("() => document.querySelector(\"[data-start='in-view']\").getBoundingClientRect().top + scrollY");
+        Assert.True(top > 100, $"the planner starts {top} px down the page: nothing to read above it");
+
+        foreach (var reach in new Func<IPage, Task>[]
+        {
+            page => page.Locator("[data-start='in-view']").ScrollIntoViewIfNeededAsync(), // scrolled to
+            page => page.Keyboard.PressAsync("Tab"), // the first key anywhere
+        })
+        {
+            var page = await browser.NewVisitorAsync();
+            await page.SetViewportSizeAsync(390, (int)top - 40);
+            var circuit = new List<string>();
+            page.Request += (_, request) =>
+            {
+                if (request.Url.Contains("/_blazor", StringComparison.Ordinal))
+                {
+                    lock (circuit)
+                    {
+                        circuit.Add(request.Url);
+                    }
+                }
+            };
+            page.WebSocket += (_, socket) =>
+            {
+                lock (circuit)
+                {
+                    circuit.Add(socket.Url);
+                }
+            };
+            await page.GotoAsync(url);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            lock (circuit)
+            {
+                Assert.Empty(circuit); // loaded, quiet, and no circuit: the planner is still its plain form
+            }
+
+            Assert.Equal(1, await page.GetByRole(AriaRole.Button, new() { Name = "Update prices" }).CountAsync());
+
+            await reach(page);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Update prices" }).WaitForAsync(new() { State = WaitForSelectorState.Detached });
+            lock (circuit)
+            {
+                Assert.Contains(circuit, u => u.Contains("/_blazor", StringComparison.Ordinal));
+            }
+
+            // Live from here: a new check-out is priced without a reload (2 nights at 90 plus 10 cleaning).
+            await page.GetByLabel("Check-out").FillAsync(Iso(checkIn.AddDays(2)));
+            await Eventually.TrueAsync(async () => await page.Locator($"#quote-{agency.UnitId} [data-total]").GetAttributeAsync("data-total") == "190.00",
+                "the planner did not price the new dates", TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Fact]
     public async Task A_guest_whose_Web_replica_restarts_is_told_and_carries_on_with_the_hold_on_another()
     {
         var agency = await BookingScenario.AgencyAsync(App);
