@@ -7,6 +7,8 @@ using HexProperty.Web.Guests;
 using HexProperty.Web.Staff;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
 
 // The site guests and staff use: Razor components rendered on the server, with Blazor's enhanced navigation and forms,
 // streaming where a page waits on the Api, and Interactive Server islands where something moves (the live quote, the
@@ -30,8 +32,12 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddExceptionHandler<SiteExceptionHandler>();
 builder.Services.AddProblemDetails(); // the exception middleware requires a fallback; SiteExceptionHandler answers first
 
-// Replicas share the keys that encrypt the staff cookie, the guest cookie and antiforgery tokens.
-var dataProtection = builder.Services.AddDataProtection().SetApplicationName("hexproperty-web");
+// Replicas share the keys that encrypt the staff cookie, the guest cookie and antiforgery tokens. Every page of a site
+// with Interactive Server islands also data-protects its component state, so keys made here use AES-256-GCM: one
+// authenticated cipher instead of AES-256-CBC with an HMAC, 1.6 times the protections per second
+// (bench/data-protection.sh). Keys made before keep their algorithm until they expire.
+var dataProtection = builder.Services.AddDataProtection().SetApplicationName("hexproperty-web")
+    .UseCryptographicAlgorithms(new AuthenticatedEncryptorConfiguration { EncryptionAlgorithm = EncryptionAlgorithm.AES_256_GCM });
 if (builder.Configuration["DataProtection:KeysPath"] is { Length: > 0 } keys)
 {
     // The keys decrypt every cookie: their folder is the site's user's alone, before the first key is written into it.

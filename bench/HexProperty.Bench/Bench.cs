@@ -7,7 +7,8 @@ namespace HexProperty.Bench;
 /// <c>export [bookings]</c> or <c>outbox [events]</c> against the running system: HEXDB and MESSAGING are its
 /// connection strings and WORKER_PID its Worker (bench/worker.sh finds them). Prints a progress line while it
 /// runs, then a Markdown table row for bench/README.md. <c>load mix-file rate seconds</c> is the open-loop load of
-/// bench/scale-out.sh (<see cref="LoadBench"/>); <c>photos [count] [runs]</c> the photo pipeline (<see cref="PhotoBench"/>).
+/// bench/scale-out.sh (<see cref="LoadBench"/>); <c>photos [count] [runs]</c> the photo pipeline (<see cref="PhotoBench"/>);
+/// <c>protect [runs]</c> the data protection every page pays for (<see cref="ProtectBench"/>).
 /// </summary>
 internal static class Bench
 {
@@ -29,11 +30,17 @@ internal static class Bench
             return PhotoBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
         }
 
+        if (args.Length >= 1 && args[0] == "protect")
+        {
+            return ProtectBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+        }
+
         if (args.Length == 0 || args[0] is not ("export" or "outbox"))
         {
             Console.Error.WriteLine("usage: HexProperty.Bench export [bookings] | outbox [events]   (with HEXDB, MESSAGING and WORKER_PID set)");
             Console.Error.WriteLine("       HexProperty.Bench load mix-file rate seconds   (STAFF_TOKEN for staff lines)");
             Console.Error.WriteLine("       HexProperty.Bench photos [count] [runs]   (the photo pipeline, offline)");
+            Console.Error.WriteLine("       HexProperty.Bench protect [runs]   (data protection of a page's component state, offline)");
             return 2;
         }
 

@@ -170,6 +170,12 @@ public sealed partial class ScaleOutTests(PlatformFixture platform, ITestOutputH
 
         using var dashboard = await first.GetAsync("/staff");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+
+        // What protected them: the replicas' one shared key, made for AES-256-GCM (the cheaper cipher every page pays for).
+        var keys = PlatformFixture.Environment(platform.Instances("web-1").Single())["DataProtection__KeysPath"]!;
+        Assert.Equal(keys, PlatformFixture.Environment(platform.Instances("web-2").Single())["DataProtection__KeysPath"]);
+        var key = Assert.Single(Directory.GetFiles(keys, "key-*.xml"));
+        Assert.Equal("AES_256_GCM", System.Xml.Linq.XDocument.Load(key).Descendants("encryption").Single().Attribute("algorithm")?.Value);
     }
 
     [Fact]
