@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The site's budgets in Debian's chromium, through Lighthouse 12.2.3 (npm; 13 needs Node 22), on the published site
-# (Production, as a deployment serves it) against the running system: for the guest pages (home, search, a property,
-# checkout under a hold) and the staff dashboard, each run N times: the four category scores (mobile preset, simulated
-# throttling, as Lighthouse scores by default), the load event and the Largest Contentful Paint as chromium observed
-# them unthrottled (the trace's timings, the Performance API's source), the simulated mobile LCP, the layout shift, and
-# the JavaScript the page loaded (bytes as transferred, compressed). Median and spread of the runs.
+# (Production, as a deployment serves it) against the running system: for every guest page (home, search, a property,
+# the guest's details, checkout under a hold, the booking, finding a booking) and the staff dashboard, each run N
+# times: the four category scores (mobile preset, simulated throttling, as Lighthouse scores by default), the load
+# event and the Largest Contentful Paint as chromium observed them unthrottled (the trace's timings, the Performance
+# API's source), the simulated mobile LCP, the layout shift, and the JavaScript the page loaded (bytes as transferred,
+# compressed). Median and spread of the runs.
 # Needs the system running from a Release build with the large data set (see bench/web-pages.sh).
 # Usage: bench/site-budget.sh [runs, default 3] [page, default all]
 set -euo pipefail
@@ -47,11 +48,14 @@ city=$(sql "select city from properties group by city order by count(*) desc lim
 city_q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$city")
 stay="checkIn=$(date -d '+30 days' +%F)&checkOut=$(date -d '+33 days' +%F)&guests=2"
 
-# name | path | cookie
+# name | path | cookie: every guest page (the booking as its guest sees it, here under its hold), then the staff dashboard
 pages="home|/|
 search|/search?city=$city_q&$stay|
 property|/properties/$property?$stay|
+book|/book/$unit?$stay|
 checkout|$checkout|$guest
+booking|/bookings/${checkout#/checkout/}|$guest
+find-booking|/bookings|
 staff-dashboard|/staff|$cookie"
 
 # A deployed site is warm: each page is asked for 5 times first, so no run measures the server's first JIT of a page.
