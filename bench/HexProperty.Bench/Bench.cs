@@ -77,4 +77,7 @@ internal static class Bench
     }
 
     public static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The middle of the runs (the upper middle of an even count).</summary>
+    public static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
 }

@@ -35,8 +35,8 @@ internal static class PhotoBench
         Console.WriteLine("|---|---|---|---|");
         foreach (var (name, threads, perSecond) in rows)
         {
-            var ceiling = Median(rows.Single(r => r.Threads == threads && r.Name.StartsWith("decode", StringComparison.Ordinal)).PerSecond);
-            Console.WriteLine(Bench.Format($"| {name} | {threads} | {Median(perSecond):F2} ({perSecond.Min():F2}-{perSecond.Max():F2}) | {Median(perSecond) / ceiling:F2} |"));
+            var ceiling = Bench.Median(rows.Single(r => r.Threads == threads && r.Name.StartsWith("decode", StringComparison.Ordinal)).PerSecond);
+            Console.WriteLine(Bench.Format($"| {name} | {threads} | {Bench.Median(perSecond):F2} ({perSecond.Min():F2}-{perSecond.Max():F2}) | {Bench.Median(perSecond) / ceiling:F2} |"));
         }
 
         Console.WriteLine();
@@ -78,6 +78,4 @@ internal static class PhotoBench
             frame.WebpsaveBuffer(q: 75, effort: 4, keep: Enums.ForeignKeep.None);
         }
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

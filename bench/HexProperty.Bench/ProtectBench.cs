@@ -50,12 +50,12 @@ internal static class ProtectBench
         }
 
         Console.Error.WriteLine();
-        var ceiling = Median(rows[0].PerSecond);
+        var ceiling = Bench.Median(rows[0].PerSecond);
         Console.WriteLine("| protecting a 600-byte component state | per second, median (range) | share of the ceiling |");
         Console.WriteLine("|---|---|---|");
         foreach (var (name, perSecond) in rows)
         {
-            Console.WriteLine($"| {name} | {Median(perSecond):N0} ({perSecond.Min():N0}-{perSecond.Max():N0}) | {Median(perSecond) / ceiling:P0} |");
+            Console.WriteLine(Bench.Format($"| {name} | {Bench.Median(perSecond):N0} ({perSecond.Min():N0}-{perSecond.Max():N0}) | {Bench.Median(perSecond) / ceiling:P0} |"));
         }
 
         return 0;
@@ -92,11 +92,5 @@ internal static class ProtectBench
         }
 
         return count / clock.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }
