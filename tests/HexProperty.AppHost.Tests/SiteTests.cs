@@ -541,6 +541,38 @@ public sealed class SiteTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task A_search_page_opened_directly_starts_Blazor_at_the_guests_first_press_which_is_already_enhanced()
+    {
+        var agency = await BookingScenario.AgencyAsync(App, city: $"Lazyville {Guid.NewGuid():N}"[..18]);
+        var search = $"{Web}/search?city={Uri.EscapeDataString(agency.City)}";
+        var link = $".result[data-property='{agency.PropertyId}'] a.result-name";
+        await using var browser = await TestBrowser.StartAsync();
+        var page = browser.Page;
+
+        // Loaded and quiet, the page has no island and the guest has not pressed anything: Blazor is not started, so a
+        // click that comes with no press (a script's) is the plain link's, a new document.
+        await page.GotoAsync(search);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.EvaluateAsync("window.__notReloaded = true");
+        await page.Locator(link).EvaluateAsync("link => link.click()");
+        await page.WaitForURLAsync($"**/properties/{agency.PropertyId}**");
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        Assert.False(await page.EvaluateAsync<bool>("window.__notReloaded === true"), "Blazor was started before the guest did anything");
+
+        // The guest's own press starts it, and the click it makes is already an enhanced navigation, as is the next.
+        await page.GotoAsync(search);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.EvaluateAsync("window.__notReloaded = true");
+        await page.Locator(link).ClickAsync();
+        await page.WaitForURLAsync($"**/properties/{agency.PropertyId}**");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Update prices" }).WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        Assert.True(await page.EvaluateAsync<bool>("window.__notReloaded === true"), "the guest's first click reloaded the page");
+        await page.GoBackAsync();
+        await page.Locator(link).WaitForAsync();
+        Assert.True(await page.EvaluateAsync<bool>("window.__notReloaded === true"), "going back reloaded the page");
+    }
+
+    [Fact]
     public async Task A_property_page_opened_directly_starts_its_stay_planners_circuit_only_when_the_guest_reaches_it()
     {
         var agency = await BookingScenario.AgencyAsync(App);
