@@ -341,6 +341,20 @@ public sealed class SiteTests(PlatformFixture fixture)
         var another = await BookingScenario.HoldAsync(App, agency, checkIn.AddDays(20));
         await BookingScenario.PayAsync(App, another, System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString());
         await page.Locator(".site-header [data-badge]:not([data-badge='0'])").WaitForAsync(new() { Timeout = 60_000 });
+        // Readable where it sits (WCAG AA, 4.5:1): the header's links are white, the badge is not.
+        var contrast = await page.Locator(".site-header [data-badge]").EvaluateAsync<double>("""
+            badge => {
+                const style = getComputedStyle(badge);
+                const luminance = css => {
+                    const [r, g, b] = css.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map(v => v / 255)
+                        .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+                    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                };
+                const [light, dark] = [luminance(style.color), luminance(style.backgroundColor)].sort((a, b) => b - a);
+                return (light + 0.05) / (dark + 0.05);
+            }
+            """);
+        Assert.True(contrast >= 4.5, $"the badge's text has a contrast of {contrast:0.00}:1 on its background");
         Assert.True(await page.EvaluateAsync<bool>("window.__notReloaded === true"), "the page was reloaded");
         await TestBrowser.ScreenshotAsync(page, "site-staff-notifications-badge");
 
