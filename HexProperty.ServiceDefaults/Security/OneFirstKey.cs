@@ -100,7 +100,11 @@ public static class OneFirstKeyExtensions
     {
         builder.Services.AddSingleton(ringLock);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<OneFirstKey>();
+        // First of the hosted services, which a host starts in the order they were added: data protection's own
+        // (added with AddDataProtection) loads the key ring before the server starts, which makes a key when the folder
+        // is empty, outside the lock. CI once found two keys between two Web replicas started together; this was the
+        // one way around the lock that reading the startup showed.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, OneFirstKey>());
         return builder;
     }
 }

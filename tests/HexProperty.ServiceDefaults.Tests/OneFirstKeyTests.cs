@@ -18,11 +18,21 @@ public sealed class OneFirstKeyTests : IDisposable
     {
         var replicas = Enumerable.Range(0, 4).Select(_ => Replica()).ToList();
 
-        await Task.WhenAll(replicas.Select(r => Task.Run(() => r.Guard.StartAsync(CancellationToken.None))));
+        // Each starts as its host does: every hosted service in the order they were added, data protection's own
+        // (which loads the key ring, and would make a key in an empty folder) among them.
+        await Task.WhenAll(replicas.Select(r => Task.Run(async () =>
+        {
+            foreach (var service in r.Hosted)
+            {
+                await service.StartAsync(CancellationToken.None);
+            }
+        })));
 
         // Then each serves its first request at once, as a balancer spreads a burst.
         var payloads = await Task.WhenAll(replicas.Select(r => Task.Run(() => r.Protector.Protect("a staff cookie"))));
 
+        // The guard starts first: data protection's own hosted service loads the key ring, making a key if none exists.
+        Assert.All(replicas, r => Assert.IsType<OneFirstKey>(r.Hosted[0]));
         Assert.Single(Directory.GetFiles(_folder, "key-*.xml"));
         Assert.All(payloads, payload => Assert.All(replicas, to => Assert.Equal("a staff cookie", to.Protector.Unprotect(payload))));
     }
@@ -41,7 +51,7 @@ public sealed class OneFirstKeyTests : IDisposable
     [Fact]
     public async Task A_lock_out_of_reach_does_not_stop_the_start_and_protection_still_works()
     {
-        var (guard, protector) = Replica(new UnreachableLock());
+        var (guard, protector, _) = Replica(new UnreachableLock());
 
         await guard.StartAsync(CancellationToken.None); // the database is down: the service starts all the same
 
@@ -55,13 +65,14 @@ public sealed class OneFirstKeyTests : IDisposable
             throw new InvalidOperationException("Failed to connect to 127.0.0.1:1");
     }
 
-    private (IHostedService Guard, IDataProtector Protector) Replica(IKeyRingLock? ringLock = null)
+    private (IHostedService Guard, IDataProtector Protector, IReadOnlyList<IHostedService> Hosted) Replica(IKeyRingLock? ringLock = null)
     {
         var services = new ServiceCollection().AddLogging();
         services.AddDataProtection().SetApplicationName("one-first-key-test").PersistKeysToFileSystem(new DirectoryInfo(_folder))
             .WithOneFirstKey(_ => ringLock ?? new FileKeyRingLock(_folder));
         var provider = services.BuildServiceProvider();
-        return (provider.GetServices<IHostedService>().OfType<OneFirstKey>().Single(), provider.GetDataProtector("test"));
+        var hosted = provider.GetServices<IHostedService>().ToList();
+        return (hosted.OfType<OneFirstKey>().Single(), provider.GetDataProtector("test"), hosted);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
